@@ -1,0 +1,19 @@
+//! PowerShell CLIXML (Export-CliXml) reading: a streaming reader that yields
+//! the top-level values of a file one at a time, with bounded memory.
+//!
+//! ```
+//! use mrs_triage::clixml::{Reader, Value};
+//! let doc = r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+//!   <S>first_x000A_line</S><I32>42</I32></Objs>"#;
+//! let values: Vec<Value> = Reader::new(doc.as_bytes()).unwrap().collect::<Result<_, _>>().unwrap();
+//! assert_eq!(values[0].as_str(), Some("first\nline"));
+//! ```
+
+mod error;
+pub mod escape;
+mod reader;
+mod value;
+
+pub use error::{Error, ErrorKind, Position};
+pub use reader::{Options, Reader, RefPlan, Resolve, scan_references};
+pub use value::{Base, IntTag, ListKind, Object, Property, RefId, TextTag, UIntTag, Value};

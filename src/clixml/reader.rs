@@ -1,0 +1,1058 @@
+//! The streaming CLIXML reader: a quick-xml pull loop over a reused buffer that
+//! yields the top-level values of an `<Objs>` document one at a time.
+//!
+//! Nothing here recurses: open elements live on an explicit stack bounded by
+//! `max_depth`, so hostile nesting is an error, not a stack overflow. Object
+//! ids are remembered in a compact set (one bit per id for the dense ids
+//! PowerShell writes) so that a `Ref` to an undefined id is an error, while the
+//! objects themselves are kept only when the caller asks (see [`Resolve`]).
+
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::io::Read;
+use std::sync::Arc;
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::error::{Error, ErrorKind, Position, snippet};
+use super::escape;
+use super::value::{Base, IntTag, ListKind, Object, Property, RefId, TextTag, UIntTag, Value};
+use crate::decode::{DecodeError, DecodeErrorKind, Decoder, Encoding};
+
+/// How the reader helps its caller resolve `Ref`s.
+#[derive(Debug, Clone, Default)]
+pub enum Resolve {
+    /// Keep no objects: `Ref`s are left for the caller (what `dump` needs).
+    #[default]
+    None,
+    /// Index the objects of the value last returned (cleared at the next one):
+    /// enough for references inside one top-level value.
+    CurrentValue,
+    /// Keep exactly the objects some `Ref` points to, until the input has
+    /// passed that object's last reference: cross-value references resolve,
+    /// and memory holds only what is still needed. The plan comes from a cheap
+    /// first pass ([`scan_references`]).
+    Planned(RefPlan),
+}
+
+/// Reader limits and behaviour.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Deepest nesting of elements accepted (PowerShell itself stops at 50).
+    pub max_depth: usize,
+    /// Largest single value (a text, a tag, or any run of input without `<`).
+    pub max_value_bytes: usize,
+    /// Which objects to keep for [`Reader::resolve`].
+    pub resolve: Resolve,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max_depth: 256, max_value_bytes: 256 * 1024 * 1024, resolve: Resolve::None }
+    }
+}
+
+/// For each referenced object id, the offset (in the decoded stream) of its
+/// last `Ref`.
+#[derive(Debug, Clone, Default)]
+pub struct RefPlan {
+    last_ref: HashMap<RefId, u64>,
+}
+
+impl RefPlan {
+    /// How many distinct ids are referenced.
+    pub fn len(&self) -> usize {
+        self.last_ref.len()
+    }
+    /// Whether no id is referenced.
+    pub fn is_empty(&self) -> bool {
+        self.last_ref.is_empty()
+    }
+}
+
+/// The cheap first pass: finds every `<Ref … RefId="…">` with `memchr`, without
+/// parsing XML. A `<Ref` inside a comment or CDATA only makes the reader keep an
+/// object a little longer than needed.
+pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
+    use std::io::BufRead;
+    let mut dec = Decoder::new(input, usize::MAX)?;
+    let mut plan = RefPlan::default();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut base: u64 = 0; // decoded offset of carry[0]
+    let finder = memchr::memmem::Finder::new(b"<Ref");
+    loop {
+        let chunk = dec.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        carry.extend_from_slice(chunk);
+        dec.consume(n);
+        let mut keep_from = carry.len().saturating_sub(4);
+        for at in finder.find_iter(&carry) {
+            match parse_ref_tag(&carry[at + 4..]) {
+                Some(Some(id)) => {
+                    plan.last_ref.insert(RefId::parse(id), base + at as u64);
+                }
+                Some(None) => {}
+                None => {
+                    keep_from = keep_from.min(at); // tag continues in the next chunk
+                    break;
+                }
+            }
+        }
+        let keep_from = if carry.len() - keep_from > 4096 { carry.len() - 4 } else { keep_from };
+        carry.drain(..keep_from);
+        base += keep_from as u64;
+    }
+    Ok(plan)
+}
+
+/// Parses what follows `<Ref`: `Some(Some(id))`, `Some(None)` when it is not a
+/// Ref tag, `None` when the tag is cut off by the end of the buffer.
+fn parse_ref_tag(rest: &[u8]) -> Option<Option<&str>> {
+    match rest.first() {
+        None => return None,
+        Some(b' ' | b'\t' | b'\r' | b'\n') => {}
+        Some(_) => return Some(None),
+    }
+    let end = memchr::memchr(b'>', rest)?;
+    let tag = std::str::from_utf8(&rest[..end]).ok()?;
+    let i = tag.find("RefId")?;
+    let after = tag[i + 5..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = after.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return Some(None);
+    }
+    let body = &after[1..];
+    Some(body.find(quote).map(|j| &body[..j]))
+}
+
+/// Which primitive element a text frame is collecting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Prim {
+    Nil,
+    Bool,
+    Int(IntTag),
+    UInt(UIntTag),
+    Char,
+    Single,
+    Double,
+    Text(TextTag),
+}
+
+fn prim_of(name: &str) -> Option<Prim> {
+    Some(match name {
+        "S" => Prim::Text(TextTag::S),
+        "I32" => Prim::Int(IntTag::I32),
+        "B" => Prim::Bool,
+        "Nil" => Prim::Nil,
+        "I64" => Prim::Int(IntTag::I64),
+        "DT" => Prim::Text(TextTag::DT),
+        "G" => Prim::Text(TextTag::G),
+        "Db" => Prim::Double,
+        "TS" => Prim::Text(TextTag::TS),
+        "U64" => Prim::UInt(UIntTag::U64),
+        "U32" => Prim::UInt(UIntTag::U32),
+        "BA" => Prim::Text(TextTag::BA),
+        "Version" => Prim::Text(TextTag::Version),
+        "URI" => Prim::Text(TextTag::URI),
+        "C" => Prim::Char,
+        "By" => Prim::UInt(UIntTag::By),
+        "SB" => Prim::Int(IntTag::SB),
+        "I16" => Prim::Int(IntTag::I16),
+        "U16" => Prim::UInt(UIntTag::U16),
+        "Sg" => Prim::Single,
+        "D" => Prim::Text(TextTag::D),
+        "XD" => Prim::Text(TextTag::XD),
+        "SBK" => Prim::Text(TextTag::SBK),
+        "SS" => Prim::Text(TextTag::SS),
+        _ => return None,
+    })
+}
+
+/// What a text frame's text becomes.
+#[derive(Debug)]
+enum TextRole {
+    Prim(Prim),
+    TypeName,
+    ToString,
+    /// A `PR` child such as `AV` (activity) or `PC` (percent complete).
+    ProgressField(String),
+}
+
+#[derive(Debug)]
+enum Frame {
+    Root,
+    Obj {
+        name: Option<String>,
+        obj: Object,
+    },
+    Props(Vec<Property>),
+    Ms {
+        name: Option<String>,
+        members: Vec<Property>,
+    },
+    Items(ListKind, Vec<Value>),
+    Dict(Vec<(Value, Value)>),
+    Entry {
+        key: Option<Value>,
+        value: Option<Value>,
+    },
+    Tn {
+        id: Option<RefId>,
+        names: Vec<String>,
+    },
+    Text {
+        role: TextRole,
+        name: Option<String>,
+        text: String,
+        start: u64,
+    },
+    Leaf {
+        name: Option<String>,
+        value: Value,
+    },
+    /// An element already fully handled at its start (`TNRef`).
+    Skip,
+    Progress {
+        name: Option<String>,
+        fields: Vec<(String, Value)>,
+    },
+    Unknown {
+        name: Option<String>,
+        tag: String,
+        text: String,
+        nested: usize,
+    },
+}
+
+/// Object ids seen so far: a bitset for the dense small ids PowerShell writes,
+/// a hash set for anything else.
+#[derive(Debug, Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    other: HashSet<RefId>,
+}
+
+impl IdSet {
+    const DENSE_LIMIT: u64 = 1 << 26; // 8 MiB of bits at most
+
+    fn insert(&mut self, id: &RefId) {
+        match id {
+            RefId::Num(n) if *n < Self::DENSE_LIMIT => {
+                let (w, b) = ((*n / 64) as usize, n % 64);
+                if self.bits.len() <= w {
+                    self.bits.resize(w + 1, 0);
+                }
+                self.bits[w] |= 1 << b;
+            }
+            other => {
+                self.other.insert(other.clone());
+            }
+        }
+    }
+
+    fn contains(&self, id: &RefId) -> bool {
+        match id {
+            RefId::Num(n) if *n < Self::DENSE_LIMIT => {
+                let (w, b) = ((*n / 64) as usize, n % 64);
+                self.bits.get(w).is_some_and(|word| word & (1 << b) != 0)
+            }
+            other => self.other.contains(other),
+        }
+    }
+}
+
+/// Retained objects for [`Resolve::Planned`], expiring once the input passes
+/// their last reference.
+#[derive(Debug, Default)]
+struct Retained {
+    objects: HashMap<RefId, Arc<Object>>,
+    expiry: BinaryHeap<std::cmp::Reverse<(u64, RefId)>>,
+}
+
+/// The streaming reader. Iterate it to get one top-level value at a time.
+pub struct Reader<R: Read> {
+    xml: quick_xml::Reader<Decoder<R>>,
+    buf: Vec<u8>,
+    opts: Options,
+    types: HashMap<RefId, Arc<[String]>>,
+    defined: IdSet,
+    stack: Vec<Frame>,
+    ready: Option<Value>,
+    root_seen: bool,
+    root_closed: bool,
+    finished: bool,
+    objects: u64,
+    current: HashMap<RefId, Arc<Object>>,
+    retained: Retained,
+    /// Offset in the decoded stream where the current event starts.
+    event_start: u64,
+}
+
+impl<R: Read> Reader<R> {
+    /// A reader with default options.
+    pub fn new(input: R) -> Result<Self, Error> {
+        Self::with_options(input, Options::default())
+    }
+
+    /// A reader with the given options.
+    pub fn with_options(input: R, opts: Options) -> Result<Self, Error> {
+        let dec = Decoder::new(input, opts.max_value_bytes).map_err(|e| Error {
+            kind: ErrorKind::Io(e.to_string()),
+            position: Position::default(),
+        })?;
+        let mut dec = dec;
+        skip_clixml_preamble(&mut dec).map_err(|e| Error {
+            kind: ErrorKind::Io(e.to_string()),
+            position: Position::default(),
+        })?;
+        let mut xml = quick_xml::Reader::from_reader(dec);
+        let cfg = xml.config_mut();
+        cfg.trim_text(false);
+        cfg.check_end_names = true;
+        Ok(Reader {
+            xml,
+            buf: Vec::with_capacity(8 * 1024),
+            opts,
+            types: HashMap::new(),
+            defined: IdSet::default(),
+            stack: Vec::with_capacity(32),
+            ready: None,
+            root_seen: false,
+            root_closed: false,
+            finished: false,
+            objects: 0,
+            current: HashMap::new(),
+            retained: Retained::default(),
+            event_start: 0,
+        })
+    }
+
+    /// The encoding the input was detected to be in.
+    pub fn encoding(&self) -> Encoding {
+        self.xml.get_ref().encoding()
+    }
+
+    /// How many top-level values have been returned.
+    pub fn objects_read(&self) -> u64 {
+        self.objects
+    }
+
+    /// Bytes of decoded input consumed so far.
+    pub fn position(&self) -> u64 {
+        self.xml.buffer_position()
+    }
+
+    /// The object with this id, if the [`Resolve`] option kept it: with
+    /// `CurrentValue`, any object of the value last returned; with `Planned`,
+    /// any referenced object whose last reference is not yet passed.
+    pub fn resolve(&self, id: &RefId) -> Option<&Arc<Object>> {
+        self.current.get(id).or_else(|| self.retained.objects.get(id))
+    }
+
+    /// Reads the next top-level value; `None` at the end of the document.
+    pub fn next_value(&mut self) -> Option<Result<Value, Error>> {
+        if self.finished {
+            return None;
+        }
+        self.current.clear();
+        self.expire_retained();
+        match self.pump() {
+            Ok(Some(v)) => {
+                self.objects += 1;
+                Some(Ok(v))
+            }
+            Ok(None) => {
+                self.finished = true;
+                None
+            }
+            Err(e) => {
+                self.finished = true;
+                self.stack.clear();
+                Some(Err(e))
+            }
+        }
+    }
+
+    fn expire_retained(&mut self) {
+        let now = self.xml.buffer_position();
+        while let Some(std::cmp::Reverse((at, _))) = self.retained.expiry.peek() {
+            if *at >= now {
+                break;
+            }
+            let std::cmp::Reverse((_, id)) = self.retained.expiry.pop().expect("peeked");
+            self.retained.objects.remove(&id);
+        }
+    }
+
+    /// Runs the event loop until a top-level value is complete or input ends.
+    fn pump(&mut self) -> Result<Option<Value>, Error> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = loop {
+            buf.clear();
+            self.event_start = self.xml.buffer_position();
+            let event = match self.xml.read_event_into(&mut buf) {
+                Ok(ev) => ev,
+                Err(e) => break Err(self.xml_error(e)),
+            };
+            if let Err(e) = self.handle(event) {
+                break Err(e);
+            }
+            if let Some(v) = self.ready.take() {
+                break Ok(Some(v));
+            }
+            if self.root_closed {
+                break Ok(None);
+            }
+        };
+        self.buf = buf;
+        result
+    }
+
+    fn handle(&mut self, event: Event<'_>) -> Result<(), Error> {
+        match event {
+            Event::Start(e) => self.start(&e, false),
+            Event::Empty(e) => {
+                self.start(&e, true)?;
+                self.end()
+            }
+            Event::End(_) => self.end(),
+            Event::Text(t) => {
+                if self.collects_text() {
+                    let s = t.xml10_content();
+                    self.append_text(&s)?;
+                } else if !self.root_seen || self.stack.is_empty() {
+                    // Text outside the root: the `#< CLIXML` line of
+                    // `-OutputFormat xml` streams, or whitespace.
+                }
+                Ok(())
+            }
+            Event::CData(c) => {
+                if self.collects_text() {
+                    let s = c.xml10_content();
+                    self.append_text(&s)?;
+                }
+                Ok(())
+            }
+            Event::GeneralRef(r) => {
+                if !self.collects_text() {
+                    return Ok(());
+                }
+                let resolved: String = if r.is_char_ref() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => {
+                            return Err(self.err_here(ErrorKind::Syntax(format!(
+                                "invalid character reference &{};",
+                                &*r
+                            ))));
+                        }
+                    }
+                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
+                    s.to_string()
+                } else {
+                    return Err(
+                        self.err_here(ErrorKind::Syntax(format!("unknown entity &{};", &*r)))
+                    );
+                };
+                self.append_text(&resolved)
+            }
+            Event::DocType(_) => Err(self.err_here(ErrorKind::Doctype)),
+            Event::Eof => {
+                if !self.root_seen || !self.stack.is_empty() {
+                    let end = self.xml.buffer_position();
+                    return Err(self.err_at(ErrorKind::Truncated, end));
+                }
+                self.root_closed = true;
+                Ok(())
+            }
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => Ok(()),
+        }
+    }
+
+    fn collects_text(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Text { .. } | Frame::Unknown { .. }))
+    }
+
+    fn append_text(&mut self, s: &str) -> Result<(), Error> {
+        let limit = self.opts.max_value_bytes;
+        let too_big = match self.stack.last_mut() {
+            Some(Frame::Text { text, .. } | Frame::Unknown { text, .. }) => {
+                if text.len() + s.len() > limit {
+                    true
+                } else {
+                    text.push_str(s);
+                    false
+                }
+            }
+            _ => false,
+        };
+        if too_big { Err(self.err_here(ErrorKind::ValueTooLarge(limit))) } else { Ok(()) }
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, _empty: bool) -> Result<(), Error> {
+        let qname = e.name();
+        let tag: &str = qname.local_name().into_inner();
+        // Inside an unknown element everything is just more of it.
+        if let Some(Frame::Unknown { nested, .. }) = self.stack.last_mut() {
+            *nested += 1;
+            return Ok(());
+        }
+        if self.stack.len() >= self.opts.max_depth {
+            return Err(self.err_here(ErrorKind::TooDeep(self.opts.max_depth)));
+        }
+        if !self.root_seen {
+            return self.start_root(e, tag);
+        }
+        if self.stack.is_empty() {
+            // A second root element: quick-xml tolerates it, PowerShell does not.
+            return Err(self.err_here(ErrorKind::Syntax(format!(
+                "unexpected <{tag}> after the end of <Objs>"
+            ))));
+        }
+        let (name, ref_id) = self.attrs(e)?;
+        let start = self.event_start;
+        let frame = match self.stack.last().expect("non-empty") {
+            Frame::Text { .. } => {
+                return Err(self.err_here(ErrorKind::Syntax(format!(
+                    "unexpected element <{tag}> inside a value"
+                ))));
+            }
+            Frame::Leaf { .. } | Frame::Skip => {
+                return Err(self.err_here(ErrorKind::Syntax(format!(
+                    "unexpected element <{tag}> inside <Ref>"
+                ))));
+            }
+            Frame::Tn { .. } if tag == "T" => {
+                Frame::Text { role: TextRole::TypeName, name: None, text: String::new(), start }
+            }
+            Frame::Dict(_) if tag == "En" => Frame::Entry { key: None, value: None },
+            Frame::Obj { .. } => match tag {
+                "TN" => Frame::Tn { id: ref_id, names: Vec::new() },
+                "TNRef" => {
+                    let id = ref_id.ok_or_else(|| {
+                        self.err_here(ErrorKind::Syntax("<TNRef> without RefId".into()))
+                    })?;
+                    let types = match self.types.get(&id) {
+                        Some(t) => t.clone(),
+                        None => {
+                            return Err(self.err_here(ErrorKind::UnknownTypeRef(id.to_string())));
+                        }
+                    };
+                    if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                        obj.types = types;
+                    }
+                    Frame::Skip
+                }
+                "ToString" => {
+                    Frame::Text { role: TextRole::ToString, name: None, text: String::new(), start }
+                }
+                "Props" => Frame::Props(Vec::new()),
+                "MS" => Frame::Ms { name: None, members: Vec::new() },
+                "LST" => Frame::Items(ListKind::List, Vec::new()),
+                "IE" => Frame::Items(ListKind::Enumerable, Vec::new()),
+                "QUE" => Frame::Items(ListKind::Queue, Vec::new()),
+                "STK" => Frame::Items(ListKind::Stack, Vec::new()),
+                "DCT" => Frame::Dict(Vec::new()),
+                _ => self.value_frame(tag, name, ref_id, start)?,
+            },
+            Frame::Ms { .. } if tag == "MS" => Frame::Ms { name, members: Vec::new() },
+            Frame::Progress { .. } if prim_of(tag).is_none() && tag != "Obj" && tag != "Ref" => {
+                Frame::Text {
+                    role: TextRole::ProgressField(tag.to_string()),
+                    name,
+                    text: String::new(),
+                    start,
+                }
+            }
+            Frame::Root
+            | Frame::Props(_)
+            | Frame::Ms { .. }
+            | Frame::Items(..)
+            | Frame::Entry { .. }
+            | Frame::Progress { .. } => self.value_frame(tag, name, ref_id, start)?,
+            Frame::Tn { .. } | Frame::Dict(_) | Frame::Unknown { .. } => unknown(tag, name),
+        };
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn start_root(&mut self, e: &BytesStart<'_>, tag: &str) -> Result<(), Error> {
+        if tag != "Objs" {
+            return Err(self.err_here(ErrorKind::NotClixml(tag.to_string())));
+        }
+        for attr in e.attributes().with_checks(false) {
+            let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
+            if attr.key.local_name().into_inner() == "Version" {
+                let v = attr.value.trim();
+                let major = v.split('.').next().unwrap_or("");
+                if major != "1" {
+                    return Err(self.err_here(ErrorKind::UnsupportedVersion(v.to_string())));
+                }
+            }
+        }
+        self.root_seen = true;
+        self.stack.push(Frame::Root);
+        Ok(())
+    }
+
+    /// A frame for a value element (primitive, `Obj`, `Ref`, `PR`, or unknown).
+    fn value_frame(
+        &mut self,
+        tag: &str,
+        name: Option<String>,
+        ref_id: Option<RefId>,
+        start: u64,
+    ) -> Result<Frame, Error> {
+        Ok(match tag {
+            "Obj" => {
+                if let Some(id) = &ref_id {
+                    self.defined.insert(id);
+                }
+                Frame::Obj { name, obj: Object { id: ref_id, ..Object::default() } }
+            }
+            "Ref" => {
+                let id = ref_id.ok_or_else(|| {
+                    self.err_here(ErrorKind::Syntax("<Ref> without RefId".into()))
+                })?;
+                if !self.defined.contains(&id) {
+                    return Err(self.err_here(ErrorKind::UnknownRef(id.to_string())));
+                }
+                Frame::Leaf { name, value: Value::Ref(id) }
+            }
+            "PR" => Frame::Progress { name, fields: Vec::new() },
+            _ => match prim_of(tag) {
+                Some(p) => {
+                    Frame::Text { role: TextRole::Prim(p), name, text: String::new(), start }
+                }
+                None => unknown(tag, name),
+            },
+        })
+    }
+
+    /// Reads the `N` and `RefId` attributes.
+    fn attrs(&self, e: &BytesStart<'_>) -> Result<(Option<String>, Option<RefId>), Error> {
+        let mut name = None;
+        let mut id = None;
+        for attr in e.attributes().with_checks(false) {
+            let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
+            match attr.key.local_name().into_inner() {
+                "N" => {
+                    let raw = if attr.value.contains('&') {
+                        attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?
+                    } else {
+                        attr.value.clone()
+                    };
+                    name = Some(escape::decode(&raw).into_owned());
+                }
+                "RefId" => id = Some(RefId::parse(&attr.value)),
+                _ => {}
+            }
+        }
+        Ok((name, id))
+    }
+
+    fn end(&mut self) -> Result<(), Error> {
+        if let Some(Frame::Unknown { nested, .. }) = self.stack.last_mut()
+            && *nested > 0
+        {
+            *nested -= 1;
+            return Ok(());
+        }
+        let frame = self.stack.pop().expect("quick-xml checks end tags against start tags");
+        match frame {
+            Frame::Root => {
+                self.root_closed = true;
+                Ok(())
+            }
+            Frame::Skip => Ok(()),
+            Frame::Text { role, name, text, start } => match role {
+                TextRole::Prim(p) => {
+                    let v = self.finish_prim(p, text, start)?;
+                    self.attach(v, name)
+                }
+                TextRole::TypeName => {
+                    if let Some(Frame::Tn { names, .. }) = self.stack.last_mut() {
+                        names.push(escape::decode(&text).into_owned());
+                    }
+                    Ok(())
+                }
+                TextRole::ToString => {
+                    if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                        obj.to_string = Some(decode_owned(text));
+                    }
+                    Ok(())
+                }
+                TextRole::ProgressField(field) => {
+                    let (name, numeric) = progress_field(&field);
+                    let text = decode_owned(text);
+                    let value = match text.trim_matches(XML_WS).parse::<i64>() {
+                        Ok(n) if numeric => Value::Int(IntTag::I32, n),
+                        _ => Value::Text(TextTag::S, text),
+                    };
+                    if let Some(Frame::Progress { fields, .. }) = self.stack.last_mut() {
+                        fields.push((name.map_or(field, str::to_string), value));
+                    }
+                    Ok(())
+                }
+            },
+            Frame::Leaf { name, value } => self.attach(value, name),
+            Frame::Obj { name, obj } => {
+                let obj = Arc::new(obj);
+                if let Some(id) = &obj.id {
+                    self.keep(id, &obj);
+                }
+                self.attach(Value::Obj(obj), name)
+            }
+            Frame::Props(props) => {
+                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                    obj.props.extend(props);
+                }
+                Ok(())
+            }
+            Frame::Ms { name, members } => match self.stack.last_mut() {
+                Some(Frame::Obj { obj, .. }) => {
+                    obj.members.extend(members);
+                    Ok(())
+                }
+                Some(Frame::Ms { members: outer, .. }) => {
+                    outer.push(Property {
+                        name: name.unwrap_or_default(),
+                        value: Value::MemberSet(members),
+                    });
+                    Ok(())
+                }
+                _ => Ok(()),
+            },
+            Frame::Items(kind, items) => {
+                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                    obj.base = Some(Base::Items(kind, items));
+                }
+                Ok(())
+            }
+            Frame::Dict(entries) => {
+                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                    obj.base = Some(Base::Entries(entries));
+                }
+                Ok(())
+            }
+            Frame::Entry { key, value } => {
+                let key = match key {
+                    None => return Err(self.err_here(ErrorKind::InvalidEntry("no key"))),
+                    Some(Value::Nil) => {
+                        return Err(self.err_here(ErrorKind::InvalidEntry("the key is null")));
+                    }
+                    Some(k) => k,
+                };
+                if let Some(Frame::Dict(entries)) = self.stack.last_mut() {
+                    entries.push((key, value.unwrap_or(Value::Nil)));
+                }
+                Ok(())
+            }
+            Frame::Tn { id, names } => {
+                let names: Arc<[String]> = names.into();
+                if let Some(id) = id {
+                    self.types.insert(id, names.clone());
+                }
+                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                    obj.types = names;
+                }
+                Ok(())
+            }
+            Frame::Progress { name, fields } => self.attach(Value::Progress(fields), name),
+            Frame::Unknown { name, tag, text, .. } => {
+                self.attach(Value::Unknown { name: tag, text }, name)
+            }
+        }
+    }
+
+    /// Keeps a finished object for [`Reader::resolve`] as the options ask.
+    fn keep(&mut self, id: &RefId, obj: &Arc<Object>) {
+        match &self.opts.resolve {
+            Resolve::None => {}
+            Resolve::CurrentValue => {
+                self.current.insert(id.clone(), obj.clone());
+            }
+            Resolve::Planned(plan) => {
+                if let Some(&last) = plan.last_ref.get(id) {
+                    self.retained.objects.insert(id.clone(), obj.clone());
+                    self.retained.expiry.push(std::cmp::Reverse((last, id.clone())));
+                }
+            }
+        }
+    }
+
+    /// Hands a finished value to the element that contains it.
+    fn attach(&mut self, value: Value, name: Option<String>) -> Result<(), Error> {
+        match self.stack.last_mut() {
+            Some(Frame::Root) => self.ready = Some(value),
+            Some(Frame::Obj { obj, .. }) => match value {
+                u @ Value::Unknown { .. } => obj.unknown.push(u),
+                v => obj.base = Some(Base::Value(v)),
+            },
+            Some(Frame::Props(list)) | Some(Frame::Ms { members: list, .. }) => {
+                list.push(Property { name: name.unwrap_or_default(), value });
+            }
+            Some(Frame::Items(_, items)) => items.push(value),
+            Some(Frame::Entry { key, value: slot }) => {
+                let is_key = match name.as_deref() {
+                    Some(n) if n.eq_ignore_ascii_case("Key") => true,
+                    Some(n) if n.eq_ignore_ascii_case("Value") => false,
+                    _ => key.is_none(),
+                };
+                if is_key { *key = Some(value) } else { *slot = Some(value) }
+            }
+            Some(Frame::Progress { fields, .. }) => {
+                let field = name.unwrap_or_else(|| "CurrentOperation".to_string());
+                fields.push((field, value));
+            }
+            // Unknown children of TN or DCT: keep them on the nearest object.
+            _ => {
+                for frame in self.stack.iter_mut().rev() {
+                    if let Frame::Obj { obj, .. } = frame {
+                        obj.unknown.push(value);
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_prim(&self, p: Prim, text: String, start: u64) -> Result<Value, Error> {
+        let bad = |tag: &'static str, text: &str| {
+            self.err_at(ErrorKind::InvalidValue { tag, text: snippet(text) }, start)
+        };
+        Ok(match p {
+            Prim::Nil => Value::Nil,
+            Prim::Text(t @ (TextTag::S | TextTag::XD | TextTag::SBK | TextTag::URI)) => {
+                Value::Text(t, decode_owned(text))
+            }
+            Prim::Text(t) => {
+                if t == TextTag::D && !is_decimal(text.trim_matches(XML_WS)) {
+                    return Err(bad("D", &text));
+                }
+                Value::Text(t, text)
+            }
+            Prim::Bool => match text.trim_matches(XML_WS) {
+                "true" | "1" => Value::Bool(true),
+                "false" | "0" => Value::Bool(false),
+                _ => return Err(bad("B", &text)),
+            },
+            Prim::Int(t) => {
+                let s = text.trim_matches(XML_WS);
+                let (lo, hi) = t.range();
+                match s.parse::<i64>() {
+                    Ok(n) if n >= lo && n <= hi => Value::Int(t, n),
+                    _ => return Err(bad(t.tag(), &text)),
+                }
+            }
+            Prim::UInt(t) => match parse_unsigned(&text, t.max()) {
+                Some(n) => Value::UInt(t, n),
+                None => return Err(bad(t.tag(), &text)),
+            },
+            Prim::Char => match parse_unsigned(&text, u16::MAX.into()) {
+                Some(n) => {
+                    let c = char::from_u32(n as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    Value::Text(TextTag::C, c.to_string())
+                }
+                None => return Err(bad("C", &text)),
+            },
+            Prim::Single => match parse_float(&text) {
+                Some(f) => Value::Single(f as f32),
+                None => return Err(bad("Sg", &text)),
+            },
+            Prim::Double => match parse_float(&text) {
+                Some(f) => Value::Double(f),
+                None => return Err(bad("Db", &text)),
+            },
+        })
+    }
+
+    fn err_here(&self, kind: ErrorKind) -> Error {
+        self.err_at(kind, self.event_start)
+    }
+
+    fn err_at(&self, kind: ErrorKind, decoded: u64) -> Error {
+        let loc = self.xml.get_ref().locate(decoded);
+        Error {
+            kind,
+            position: Position {
+                offset: loc.offset,
+                line: loc.line_col.map(|l| l.0),
+                column: loc.line_col.map(|l| l.1),
+            },
+        }
+    }
+
+    fn xml_error(&self, e: quick_xml::Error) -> Error {
+        use quick_xml::errors::{IllFormedError, SyntaxError};
+        let at = self.xml.error_position();
+        let kind = match &e {
+            quick_xml::Error::Io(io) => {
+                if let Some(de) = io.get_ref().and_then(|i| i.downcast_ref::<DecodeError>()) {
+                    let kind = match de.kind {
+                        DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
+                        DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
+                        DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
+                        DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
+                    };
+                    let mut err = self.err_at(kind, de.decoded_offset);
+                    err.position.offset = de.src_offset;
+                    return err;
+                }
+                ErrorKind::Io(io.to_string())
+            }
+            quick_xml::Error::Syntax(
+                SyntaxError::UnclosedPI
+                | SyntaxError::UnclosedXmlDecl
+                | SyntaxError::UnclosedComment
+                | SyntaxError::UnclosedDoctype
+                | SyntaxError::UnclosedCData
+                | SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedSingleQuotedAttributeValue
+                | SyntaxError::UnclosedDoubleQuotedAttributeValue,
+            )
+            | quick_xml::Error::IllFormed(
+                IllFormedError::MissingEndTag(_) | IllFormedError::UnclosedReference,
+            ) => ErrorKind::Truncated,
+            quick_xml::Error::Encoding(_) => ErrorKind::InvalidUtf8,
+            other => ErrorKind::Syntax(other.to_string()),
+        };
+        self.err_at(kind, at)
+    }
+}
+
+impl<R: Read> Iterator for Reader<R> {
+    type Item = Result<Value, Error>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_value()
+    }
+}
+
+/// The `PR` child elements, by the ProgressRecord property they hold, and
+/// whether that property is a number.
+fn progress_field(tag: &str) -> (Option<&'static str>, bool) {
+    match tag {
+        "AV" => (Some("Activity"), false),
+        "AI" => (Some("ActivityId"), true),
+        "PI" => (Some("ParentActivityId"), true),
+        "PC" => (Some("PercentComplete"), true),
+        "T" => (Some("RecordType"), false),
+        "SR" => (Some("SecondsRemaining"), true),
+        "SD" => (Some("StatusDescription"), false),
+        _ => (None, false),
+    }
+}
+
+/// Skips the `#< CLIXML` first line that `pwsh -OutputFormat xml` writes, the
+/// way Import-Clixml does: only when the line is exactly that.
+fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<()> {
+    use std::io::BufRead;
+    const LINE: &[u8] = b"#< CLIXML";
+    let head = dec.fill_buf()?;
+    if head.starts_with(LINE) {
+        let rest = &head[LINE.len()..];
+        let skip = match rest {
+            [b'\r', b'\n', ..] => LINE.len() + 2,
+            [b'\n', ..] | [b'\r', ..] => LINE.len() + 1,
+            _ => return Ok(()),
+        };
+        dec.consume(skip);
+    }
+    Ok(())
+}
+
+fn unknown(tag: &str, name: Option<String>) -> Frame {
+    Frame::Unknown { name, tag: tag.to_string(), text: String::new(), nested: 0 }
+}
+
+fn decode_owned(text: String) -> String {
+    match escape::decode(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
+    }
+}
+
+/// XML white space, which .NET trims around numbers and booleans.
+const XML_WS: &[char] = &[' ', '\t', '\r', '\n'];
+
+/// Unsigned integer text as .NET reads it: white space around, no sign.
+fn parse_unsigned(text: &str, max: u64) -> Option<u64> {
+    let s = text.trim_matches(XML_WS);
+    if !s.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<u64>().ok().filter(|n| *n <= max)
+}
+
+/// `Sg`/`Db` text as `XmlConvert` reads it: `INF`, `-INF`, `NaN`, or a number
+/// with optional sign, decimal point and exponent (nothing Rust-only such as `inf`).
+fn parse_float(text: &str) -> Option<f64> {
+    let s = text.trim_matches(XML_WS);
+    match s {
+        "INF" => return Some(f64::INFINITY),
+        "-INF" => return Some(f64::NEG_INFINITY),
+        "NaN" => return Some(f64::NAN),
+        _ => {}
+    }
+    if s.is_empty()
+        || !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+    {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+/// Decimal text: optional sign, digits with at most one point, no exponent.
+fn is_decimal(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut digits = 0;
+    let mut points = 0;
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => points += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && points <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_rules_follow_xmlconvert() {
+        assert_eq!(parse_unsigned(" 42\n", 255), Some(42));
+        assert_eq!(parse_unsigned("+1", 255), None);
+        assert_eq!(parse_unsigned("-1", 255), None);
+        assert_eq!(parse_unsigned("256", 255), None);
+        assert_eq!(parse_float("1E+20"), Some(1e20));
+        assert_eq!(parse_float("-0").map(|f| f.is_sign_negative()), Some(true));
+        assert_eq!(parse_float("inf"), None);
+        assert_eq!(parse_float("infinity"), None);
+        assert!(parse_float("NaN").unwrap().is_nan());
+        assert!(is_decimal("1.50"));
+        assert!(is_decimal("-.5"));
+        assert!(!is_decimal("1E+5"));
+        assert!(!is_decimal("1.2.3"));
+        assert!(!is_decimal(""));
+    }
+
+    #[test]
+    fn ref_tags_are_found_by_the_scan() {
+        assert_eq!(parse_ref_tag(b" RefId=\"12\" />"), Some(Some("12")));
+        assert_eq!(parse_ref_tag(b" N='x' RefId = '7'/>"), Some(Some("7")));
+        assert_eq!(parse_ref_tag(b"s>"), Some(None));
+        assert_eq!(parse_ref_tag(b" RefId=\"1"), None);
+        let doc =
+            "<Objs><Obj RefId=\"0\"/><Ref RefId=\"0\" /><Refs/><Ref N=\"a\" RefId=\"0\"/></Objs>";
+        let plan = scan_references(doc.as_bytes()).unwrap();
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
+    }
+}

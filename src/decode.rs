@@ -1,0 +1,592 @@
+//! Input decoding: sniffs the encoding an export was written in and presents
+//! any input as validated UTF-8 through `BufRead`, chunk by chunk.
+//!
+//! It also keeps just enough bookkeeping to turn an offset in the decoded
+//! stream back into what the user sees (byte offset in the file, line and
+//! column): a line and column count per finished chunk (one `memchr` pass per
+//! 64 KiB, nothing per XML event) and the bytes of the current and previous
+//! chunk. And it bounds the longest run of input without a `<`, which bounds
+//! every event quick-xml has to buffer: hostile input cannot make it allocate
+//! without limit.
+
+use std::io::{self, BufRead, Read};
+
+/// Decoded bytes handed out per refill.
+const CHUNK: usize = 64 * 1024;
+
+/// The encodings Export-CliXml writes that we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 without BOM (PowerShell 7's default).
+    Utf8,
+    /// UTF-8 with BOM.
+    Utf8Bom,
+    /// UTF-16 little-endian with BOM (Windows PowerShell 5.1's default).
+    Utf16LeBom,
+    /// UTF-16 big-endian with BOM.
+    Utf16BeBom,
+    /// UTF-16 little-endian without BOM (detected from the first bytes).
+    Utf16Le,
+    /// UTF-16 big-endian without BOM (detected from the first bytes).
+    Utf16Be,
+}
+
+impl Encoding {
+    /// A stable label, as used in JSON output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16LeBom => "utf-16le-bom",
+            Encoding::Utf16BeBom => "utf-16be-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
+
+    fn bom_len(self) -> u64 {
+        match self {
+            Encoding::Utf8Bom => 3,
+            Encoding::Utf16LeBom | Encoding::Utf16BeBom => 2,
+            _ => 0,
+        }
+    }
+
+    fn is_utf16(self) -> bool {
+        !matches!(self, Encoding::Utf8 | Encoding::Utf8Bom)
+    }
+}
+
+/// A decoding failure, carried through `io::Error` so that quick-xml passes it
+/// on untouched; the reader turns it back into a positioned error.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// What failed.
+    pub kind: DecodeErrorKind,
+    /// Offset in the decoded (UTF-8) stream where it happened.
+    pub decoded_offset: u64,
+    /// Offset in the file where it happened.
+    pub src_offset: u64,
+}
+
+/// The kinds of [`DecodeError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeErrorKind {
+    /// Not UTF-8.
+    InvalidUtf8,
+    /// Not UTF-16.
+    InvalidUtf16,
+    /// A UTF-32 BOM.
+    Utf32,
+    /// A run of input without `<` longer than the limit.
+    RunTooLong(usize),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} at byte {}", self.kind, self.src_offset)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Where a decoded offset lies in the file as the user sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    /// Byte offset in the file.
+    pub offset: u64,
+    /// 1-based line and column (characters), when the offset is still in the
+    /// window of retained bytes.
+    pub line_col: Option<(u64, u64)>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ChunkMeta {
+    decoded_start: u64,
+    src_start: u64,
+    /// Newlines before this chunk.
+    lines_before: u64,
+    /// Characters since the last newline before this chunk.
+    col_before: u64,
+}
+
+/// A `BufRead` of UTF-8 over input in any supported encoding.
+pub struct Decoder<R> {
+    inner: R,
+    encoding: Encoding,
+    utf16: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
+    raw_start: usize,
+    raw_end: usize,
+    raw_eof: bool,
+    /// Input bytes consumed by decoding so far (BOM included).
+    src_consumed: u64,
+    cur: Vec<u8>,
+    pos: usize,
+    cur_meta: ChunkMeta,
+    prev: Vec<u8>,
+    prev_meta: ChunkMeta,
+    /// Bytes since the last `<`.
+    since_lt: usize,
+    max_run: usize,
+    pending: Option<DecodeError>,
+    failed: bool,
+    /// The input is exhausted (and, for UTF-16, the decoder flushed).
+    done: bool,
+}
+
+impl<R: Read> Decoder<R> {
+    /// Sniffs the encoding from the first bytes and prepares to decode.
+    ///
+    /// `max_run` bounds the number of bytes between two `<`, i.e. the size of
+    /// any single text, tag or comment.
+    pub fn new(mut inner: R, max_run: usize) -> io::Result<Self> {
+        let mut raw = vec![0u8; CHUNK];
+        let mut raw_end = 0;
+        let mut raw_eof = false;
+        // Enough for the BOM sniff and for the `#< CLIXML` line even in UTF-16.
+        while raw_end < 64 {
+            match inner.read(&mut raw[raw_end..]) {
+                Ok(0) => {
+                    raw_eof = true;
+                    break;
+                }
+                Ok(n) => raw_end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let head = &raw[..raw_end];
+        let mut pending = None;
+        let encoding = match head {
+            [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8Bom,
+            [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => {
+                pending = Some(DecodeError {
+                    kind: DecodeErrorKind::Utf32,
+                    decoded_offset: 0,
+                    src_offset: 0,
+                });
+                Encoding::Utf8
+            }
+            [0xFF, 0xFE, ..] => Encoding::Utf16LeBom,
+            [0xFE, 0xFF, ..] => Encoding::Utf16BeBom,
+            [a, 0, ..] if *a != 0 => Encoding::Utf16Le,
+            [0, b, ..] if *b != 0 => Encoding::Utf16Be,
+            _ => Encoding::Utf8,
+        };
+        let bom = encoding.bom_len() as usize;
+        let utf16 = match encoding {
+            Encoding::Utf16Le | Encoding::Utf16LeBom => {
+                Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling())
+            }
+            Encoding::Utf16Be | Encoding::Utf16BeBom => {
+                Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling())
+            }
+            _ => None,
+        };
+        let meta = ChunkMeta { src_start: bom as u64, ..ChunkMeta::default() };
+        Ok(Decoder {
+            inner,
+            encoding,
+            utf16,
+            raw,
+            raw_start: bom,
+            raw_end,
+            raw_eof,
+            src_consumed: bom as u64,
+            cur: Vec::with_capacity(CHUNK * 2),
+            pos: 0,
+            cur_meta: meta,
+            prev: Vec::with_capacity(CHUNK * 2),
+            prev_meta: meta,
+            since_lt: 0,
+            max_run,
+            failed: pending.is_some(),
+            pending,
+            done: false,
+        })
+    }
+
+    /// The detected encoding.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Total decoded bytes produced so far.
+    pub fn decoded_len(&self) -> u64 {
+        self.cur_meta.decoded_start + self.cur.len() as u64
+    }
+
+    /// Maps an offset in the decoded stream to the file position.
+    pub fn locate(&self, decoded: u64) -> Located {
+        for (meta, bytes) in [(&self.cur_meta, &self.cur), (&self.prev_meta, &self.prev)] {
+            let end = meta.decoded_start + bytes.len() as u64;
+            if decoded >= meta.decoded_start && decoded <= end {
+                let rel = (decoded - meta.decoded_start) as usize;
+                let before = &bytes[..rel];
+                let line =
+                    meta.lines_before + 1 + memchr::memchr_iter(b'\n', before).count() as u64;
+                let col = match memchr::memrchr(b'\n', before) {
+                    Some(i) => char_count(&before[i + 1..]) + 1,
+                    None => meta.col_before + char_count(before) + 1,
+                };
+                let offset = if self.encoding.is_utf16() {
+                    meta.src_start + 2 * utf16_units(before)
+                } else {
+                    meta.src_start + rel as u64
+                };
+                return Located { offset, line_col: Some((line, col)) };
+            }
+        }
+        // Outside the retained window (an event longer than two chunks): the
+        // offset is exact for UTF-8 and assumes BMP text for UTF-16.
+        let bom = self.encoding.bom_len();
+        let offset = if self.encoding.is_utf16() { bom + 2 * decoded } else { bom + decoded };
+        Located { offset, line_col: None }
+    }
+
+    fn fail(&mut self, kind: DecodeErrorKind, src_offset: u64) -> io::Error {
+        self.failed = true;
+        io::Error::other(DecodeError { kind, decoded_offset: self.decoded_len(), src_offset })
+    }
+
+    /// Moves to the next chunk of decoded bytes (empty at end of input).
+    fn refill(&mut self) -> io::Result<()> {
+        if let Some(err) = self.pending.take() {
+            self.failed = true;
+            return Err(io::Error::other(err));
+        }
+        if self.failed {
+            return Ok(()); // after an error the stream just ends
+        }
+        let next = meta_after(&self.cur, &self.cur_meta, self.src_consumed);
+        std::mem::swap(&mut self.prev, &mut self.cur);
+        self.prev_meta = self.cur_meta;
+        self.cur_meta = next;
+        self.cur.clear();
+        self.pos = 0;
+        while self.cur.is_empty() && !self.done {
+            let buffered = self.raw_end - self.raw_start;
+            // UTF-8 keeps up to 3 bytes of a split character; read more first.
+            if !self.raw_eof && (buffered == 0 || (self.utf16.is_none() && buffered < 4)) {
+                self.read_raw()?;
+            }
+            if self.raw_eof && self.raw_start == self.raw_end && self.utf16.is_none() {
+                self.done = true;
+                break;
+            }
+            self.decode_some()?;
+        }
+        self.check_run()
+    }
+
+    fn read_raw(&mut self) -> io::Result<()> {
+        // Keep the unconsumed tail (a partial UTF-8 sequence) at the front.
+        self.raw.copy_within(self.raw_start..self.raw_end, 0);
+        self.raw_end -= self.raw_start;
+        self.raw_start = 0;
+        while self.raw_end < self.raw.len() {
+            match self.inner.read(&mut self.raw[self.raw_end..]) {
+                Ok(0) => {
+                    self.raw_eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.raw_end += n;
+                    // Enough to make progress; don't block for a full buffer on pipes.
+                    if self.raw_end >= 4 {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn decode_some(&mut self) -> io::Result<()> {
+        let src = &self.raw[self.raw_start..self.raw_end];
+        let last = self.raw_eof;
+        if let Some(dec) = self.utf16.as_mut() {
+            let cap = CHUNK.min(dec.max_utf8_buffer_length(src.len()).unwrap_or(CHUNK)).max(16);
+            let old = self.cur.len();
+            self.cur.resize(old + cap, 0);
+            let (result, read, written) =
+                dec.decode_to_utf8_without_replacement(src, &mut self.cur[old..], last);
+            if last && result == encoding_rs::DecoderResult::InputEmpty {
+                self.done = true; // flushed: the decoder must not be called again
+            }
+            self.cur.truncate(old + written);
+            self.raw_start += read;
+            self.src_consumed += read as u64;
+            if let encoding_rs::DecoderResult::Malformed(bad, extra) = result {
+                let at = self.src_consumed - u64::from(bad) - u64::from(extra);
+                let err = DecodeError {
+                    kind: DecodeErrorKind::InvalidUtf16,
+                    decoded_offset: self.decoded_len(),
+                    src_offset: at,
+                };
+                if self.cur.is_empty() {
+                    self.failed = true;
+                    return Err(io::Error::other(err));
+                }
+                self.pending = Some(err);
+                self.raw_start = self.raw_end; // stop decoding
+                self.raw_eof = true;
+            }
+            return Ok(());
+        }
+        // UTF-8: validate, and hand out only whole characters.
+        let take = src.len().min(CHUNK);
+        let (valid, bad) = match std::str::from_utf8(&src[..take]) {
+            Ok(_) => (take, false),
+            Err(e) => match e.error_len() {
+                Some(_) => (e.valid_up_to(), true),
+                // Incomplete sequence at the end of the slice: fine unless the input ended.
+                None if last && take == src.len() => (e.valid_up_to(), true),
+                None => (e.valid_up_to(), false),
+            },
+        };
+        self.cur.extend_from_slice(&src[..valid]);
+        self.raw_start += valid;
+        self.src_consumed += valid as u64;
+        if bad {
+            let err = DecodeError {
+                kind: DecodeErrorKind::InvalidUtf8,
+                decoded_offset: self.decoded_len(),
+                src_offset: self.src_consumed,
+            };
+            if self.cur.is_empty() {
+                self.failed = true;
+                return Err(io::Error::other(err));
+            }
+            self.pending = Some(err);
+            self.raw_start = self.raw_end;
+            self.raw_eof = true;
+        } else if valid == 0 && !last {
+            // Only a partial sequence is buffered: read more before decoding again.
+            self.read_raw()?;
+        }
+        Ok(())
+    }
+
+    fn check_run(&mut self) -> io::Result<()> {
+        let chunk = &self.cur;
+        match memchr::memchr(b'<', chunk) {
+            None => self.since_lt += chunk.len(),
+            Some(first) => {
+                self.since_lt += first;
+                if self.since_lt <= self.max_run {
+                    let last = memchr::memrchr(b'<', chunk).expect("has one");
+                    self.since_lt = chunk.len() - last - 1;
+                }
+            }
+        }
+        if self.since_lt > self.max_run {
+            let at = self.locate(self.cur_meta.decoded_start).offset;
+            let limit = self.max_run;
+            return Err(self.fail(DecodeErrorKind::RunTooLong(limit), at));
+        }
+        Ok(())
+    }
+}
+
+fn meta_after(chunk: &[u8], meta: &ChunkMeta, src_consumed: u64) -> ChunkMeta {
+    let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
+    let col = match memchr::memrchr(b'\n', chunk) {
+        Some(i) => char_count(&chunk[i + 1..]),
+        None => meta.col_before + char_count(chunk),
+    };
+    ChunkMeta {
+        decoded_start: meta.decoded_start + chunk.len() as u64,
+        src_start: src_consumed,
+        lines_before: meta.lines_before + lines,
+        col_before: col,
+    }
+}
+
+/// Characters in UTF-8 bytes (counts the non-continuation bytes).
+fn char_count(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64
+}
+
+/// UTF-16 code units needed for these UTF-8 bytes.
+fn utf16_units(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64
+        + b.iter().filter(|&&c| c >= 0xF0).count() as u64
+}
+
+impl<R: Read> Read for Decoder<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Decoder<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.cur.len() {
+            self.refill()?;
+        }
+        Ok(&self.cur[self.pos..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.cur.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(bytes: &[u8]) -> (Encoding, io::Result<String>) {
+        let mut d = Decoder::new(bytes, usize::MAX).unwrap();
+        let enc = d.encoding();
+        let mut s = String::new();
+        let r = d.read_to_string(&mut s).map(|_| s);
+        (enc, r)
+    }
+
+    fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
+        let mut v = Vec::new();
+        if bom {
+            v.extend(if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+        }
+        for u in s.encode_utf16() {
+            v.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        v
+    }
+
+    #[test]
+    fn sniffs_every_encoding() {
+        let text = "<Objs>Grüße € \u{1F600}</Objs>";
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend(text.as_bytes());
+        let cases = [
+            (text.as_bytes().to_vec(), Encoding::Utf8),
+            (bom8, Encoding::Utf8Bom),
+            (utf16(text, true, true), Encoding::Utf16LeBom),
+            (utf16(text, false, true), Encoding::Utf16BeBom),
+            (utf16(text, true, false), Encoding::Utf16Le),
+            (utf16(text, false, false), Encoding::Utf16Be),
+        ];
+        for (bytes, want) in cases {
+            let (enc, out) = decode_all(&bytes);
+            assert_eq!(enc, want);
+            assert_eq!(out.unwrap(), text, "{want:?}");
+        }
+    }
+
+    #[test]
+    fn empty_and_tiny_inputs() {
+        assert_eq!(decode_all(b"").1.unwrap(), "");
+        assert_eq!(decode_all(b"<").1.unwrap(), "<");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_after_the_valid_prefix() {
+        let (_, r) = decode_all(b"<Objs>ab\xFFcd");
+        let err = r.unwrap_err();
+        let de = err.get_ref().unwrap().downcast_ref::<DecodeError>().unwrap();
+        assert_eq!(de.kind, DecodeErrorKind::InvalidUtf8);
+        assert_eq!(de.src_offset, 8);
+    }
+
+    #[test]
+    fn truncated_utf8_sequence_at_eof_is_invalid() {
+        let (_, r) = decode_all("<a>é".as_bytes().split_last().unwrap().1);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn lone_surrogate_in_utf16_is_invalid() {
+        let mut v = utf16("<a>", true, true);
+        v.extend([0x3D, 0xD8]); // high surrogate
+        v.extend(utf16("x", true, false));
+        let (_, r) = decode_all(&v);
+        let err = r.unwrap_err();
+        let de = err.get_ref().unwrap().downcast_ref::<DecodeError>().unwrap();
+        assert_eq!(de.kind, DecodeErrorKind::InvalidUtf16);
+        assert_eq!(de.src_offset, 8);
+    }
+
+    #[test]
+    fn utf32_is_refused_clearly() {
+        let (_, r) = decode_all(&[0xFF, 0xFE, 0, 0, b'<', 0, 0, 0]);
+        let err = r.unwrap_err();
+        let de = err.get_ref().unwrap().downcast_ref::<DecodeError>().unwrap();
+        assert_eq!(de.kind, DecodeErrorKind::Utf32);
+    }
+
+    #[test]
+    fn long_runs_without_markup_are_refused() {
+        let mut input = b"<a>".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 200_000));
+        let mut d = Decoder::new(&input[..], 100_000).unwrap();
+        let mut s = String::new();
+        let err = d.read_to_string(&mut s).unwrap_err();
+        let de = err.get_ref().unwrap().downcast_ref::<DecodeError>().unwrap();
+        assert_eq!(de.kind, DecodeErrorKind::RunTooLong(100_000));
+    }
+
+    #[test]
+    fn locates_lines_and_columns_across_chunks() {
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("line {i} é\n"));
+        }
+        for (bytes, utf16_input) in
+            [(text.clone().into_bytes(), false), (utf16(&text, true, true), true)]
+        {
+            let mut d = Decoder::new(&bytes[..], usize::MAX).unwrap();
+            let mut seen = 0u64;
+            // Read until past line 15000, then locate its start.
+            let target_line = 15_000u64;
+            let target: u64 =
+                (0..target_line - 1).map(|i| format!("line {i} é\n").len() as u64).sum();
+            loop {
+                let n = d.fill_buf().unwrap().len();
+                if n == 0 || seen > target + 10 {
+                    break;
+                }
+                d.consume(n);
+                seen += n as u64;
+            }
+            let loc = d.locate(target + 5);
+            assert_eq!(loc.line_col, Some((target_line, 6)), "utf16={utf16_input}");
+            let chars_before: u64 =
+                (0..target_line - 1).map(|i| format!("line {i} é\n").chars().count() as u64).sum();
+            let want = if utf16_input { 2 + 2 * (chars_before + 5) } else { target + 5 };
+            assert_eq!(loc.offset, want);
+        }
+    }
+
+    #[test]
+    fn one_byte_reads_decode_the_same() {
+        struct OneByte<'a>(&'a [u8]);
+        impl Read for OneByte<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() || out.is_empty() {
+                    return Ok(0);
+                }
+                out[0] = self.0[0];
+                self.0 = &self.0[1..];
+                Ok(1)
+            }
+        }
+        let text = "<Objs>Grüße € \u{1F600} 中文</Objs>";
+        for bytes in [text.as_bytes().to_vec(), utf16(text, true, true), utf16(text, false, false)]
+        {
+            let mut d = Decoder::new(OneByte(&bytes), usize::MAX).unwrap();
+            let mut s = String::new();
+            d.read_to_string(&mut s).unwrap();
+            assert_eq!(s, text);
+        }
+    }
+}

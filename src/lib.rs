@@ -1,0 +1,15 @@
+//! mrs-triage: offline triage of Exchange mailbox move reports.
+//!
+//! The engine behind the `mrs-triage` command: input decoding ([`decode`]),
+//! the streaming CLIXML reader ([`clixml`]), the NDJSON rendering of CLIXML
+//! values ([`dump`]), the command line ([`cli`]) and its execution ([`run`]).
+//! The binary only parses arguments, calls [`run::run`] and exits.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod clixml;
+pub mod decode;
+pub mod dump;
+pub mod exit;
+pub mod run;
