@@ -1,1 +1,9 @@
+//! The integration test binary (one binary, one link): modules by area.
 
+mod util;
+
+mod cli;
+mod corpus;
+mod fixtures;
+mod roundtrip;
+mod small_buffers;

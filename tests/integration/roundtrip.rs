@@ -1,0 +1,1 @@
+//! roundtrip tests (to be written).

@@ -1,0 +1,1 @@
+//! small_buffers tests (to be written).
