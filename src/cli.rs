@@ -4,20 +4,50 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::exit::EXIT_STATUS_HELP;
 
-/// Turns Exchange mailbox move reports (Export-CliXml) into answers.
+/// Turns Exchange mailbox move reports (Export-CliXml) into answers: which bad
+/// items are only permissions, which are real data, which principals to fix.
+///
+/// Without a subcommand, `mrs-triage FILE...` runs `summary`.
 #[derive(Debug, Parser)]
-#[command(name = "mrs-triage", version, max_term_width = 100, after_long_help = EXIT_STATUS_HELP)]
+#[command(
+    name = "mrs-triage",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_long_help = MAIN_HELP
+)]
 pub struct Cli {
-    /// What to do.
+    /// What to do (default: summary).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Arguments of the default command (summary).
+    #[command(flatten)]
+    pub summary: SummaryArgs,
 }
+
+const MAIN_HELP: &str = "\
+Examples:
+  mrs-triage report.xml                       summary table of one export
+  mrs-triage *.xml --format json -o sum.json  one JSON document for automation
+  mrs-triage dump report.xml                  the raw CLIXML objects as NDJSON
+
+EXIT STATUS:
+  0   done; every input was read (also --help, --version, and a closed pipe)
+  2   usage error (bad flag or value)
+  65  at least one input is not valid CLIXML; the other inputs were still processed
+  66  an input could not be opened
+  73  the output file could not be written
+  74  an I/O error while reading or writing";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Classify the bad items of move reports and give a verdict per mailbox (default)
+    Summary(SummaryArgs),
+
     /// Print each top-level CLIXML object as one line of JSON (NDJSON)
     #[command(after_long_help = DUMP_HELP)]
     Dump(DumpArgs),
@@ -43,6 +73,58 @@ pub struct DumpArgs {
     /// CLIXML files to read; `-` reads standard input
     #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub inputs: Vec<PathBuf>,
+
+    /// Reader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Output formats of `summary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// Tables for the terminal
+    Table,
+    /// One `mrs-triage.summary.v1` JSON document
+    Json,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// Arguments of `summary`.
+#[derive(Debug, Args, Clone)]
+pub struct SummaryArgs {
+    /// Move report exports (Export-CliXml); `-` reads standard input
+    #[arg(value_name = "FILE", required = true, value_hint = clap::ValueHint::FilePath)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = SummaryFormat::Table, help_heading = "Output")]
+    pub format: SummaryFormat,
+
+    /// Write the output to this file instead of standard output
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// When to use colour in tables
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorWhen,
+
+    /// Draw tables with ASCII characters (for pasting into tickets)
+    #[arg(long, help_heading = "Output")]
+    pub ascii: bool,
+
+    /// Worker threads (default: one per CPU)
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Performance")]
+    pub threads: Option<usize>,
 
     /// Reader limits.
     #[command(flatten)]

@@ -2,16 +2,6 @@
 
 use std::process::ExitCode;
 
-/// The text of the EXIT STATUS section of `--help` (and the README).
-pub const EXIT_STATUS_HELP: &str = "\
-EXIT STATUS:
-  0   done; every input was read (also --help, --version, and a closed pipe)
-  1   done, and findings reached the --fail-on threshold
-  2   usage error (bad flag or value)
-  65  at least one input is not valid CLIXML; the other inputs were still processed
-  66  an input could not be opened
-  74  an I/O error while reading or writing";
-
 /// How a run ended. Ordered by precedence: when several apply, the largest wins
 /// (a tool error outranks findings, findings outrank success).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,6 +14,8 @@ pub enum ExitStatus {
     DataError,
     /// Some input could not be opened.
     NoInput,
+    /// The output file could not be written.
+    CantCreate,
     /// A read or write failed.
     IoError,
     /// The command line was wrong.
@@ -39,6 +31,7 @@ impl ExitStatus {
             ExitStatus::Usage => 2,
             ExitStatus::DataError => 65,
             ExitStatus::NoInput => 66,
+            ExitStatus::CantCreate => 73,
             ExitStatus::IoError => 74,
         }
     }

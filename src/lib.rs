@@ -7,9 +7,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod classify;
 pub mod cli;
 pub mod clixml;
 pub mod decode;
 pub mod dump;
+pub mod exchange;
 pub mod exit;
+pub mod output;
 pub mod run;
+pub mod summary;
+pub mod triage;
+pub mod verdict;

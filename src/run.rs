@@ -5,17 +5,115 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, DumpArgs, LimitArgs};
+use crate::cli::{Cli, ColorWhen, Command, DumpArgs, LimitArgs, SummaryArgs, SummaryFormat};
 use crate::clixml::{self, Reader};
 use crate::dump;
 use crate::exit::ExitStatus;
+use crate::output::{self, table::TableStyle};
+use crate::triage::{self, InputError, Source, TriageOptions};
 
 /// Runs the command. `Err` is only returned for output failures (a broken
 /// pipe among them); input problems are reported and reflected in the status.
 pub fn run(cli: Cli) -> io::Result<ExitStatus> {
     match cli.command {
-        Command::Dump(args) => run_dump(&args),
+        Some(Command::Dump(args)) => run_dump(&args),
+        Some(Command::Summary(args)) => run_summary(&args),
+        None => run_summary(&cli.summary),
     }
+}
+
+/// Whether to colour output on stdout: `--color` wins, then `NO_COLOR`
+/// (non-empty, per no-color.org), then whether stdout is a terminal.
+pub fn use_color(when: ColorWhen, to_file: bool) -> bool {
+    use std::io::IsTerminal;
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            !to_file
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                && io::stdout().is_terminal()
+        }
+    }
+}
+
+fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
+    if let Some(n) = args.threads {
+        // Only the first call can size the global pool; later ones are no-ops.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let sources: Vec<Source> = args
+        .inputs
+        .iter()
+        .map(|p| if p.as_os_str() == "-" { Source::Stdin } else { Source::File(p.clone()) })
+        .collect();
+    let opts = TriageOptions { reader: args.limits.reader_options() };
+    let (run, errors) = triage::triage(&sources, &opts);
+    let mut status = ExitStatus::Success;
+    for (path, err) in &errors {
+        match err {
+            InputError::Open(msg) => {
+                eprintln!("mrs-triage: {path}: {msg}");
+                status = status.worst(ExitStatus::NoInput);
+            }
+            InputError::Read(e) => {
+                report_read_error(path, e);
+                status = status.worst(match e.kind {
+                    clixml::ErrorKind::Io(_) => ExitStatus::IoError,
+                    _ => ExitStatus::DataError,
+                });
+            }
+        }
+    }
+    let mut buf = Vec::with_capacity(64 * 1024);
+    match args.format {
+        SummaryFormat::Json => output::json::write(&mut buf, &run)?,
+        SummaryFormat::Table => {
+            let style = TableStyle {
+                color: use_color(args.color, args.output.is_some()),
+                ascii: args.ascii,
+                width: terminal_width(),
+            };
+            output::table::write(&mut buf, &run, style)?;
+        }
+    }
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, &buf) {
+                eprintln!("mrs-triage: {}: cannot write: {e}", path.display());
+                return Ok(status.worst(ExitStatus::CantCreate));
+            }
+        }
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&buf)?;
+            out.flush()?;
+        }
+    }
+    Ok(status)
+}
+
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(120)
+}
+
+/// Writes a file via a temporary file in the same directory, then renames it,
+/// so an interrupted run never leaves a half-written file under the final name.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 impl LimitArgs {

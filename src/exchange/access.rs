@@ -1,0 +1,310 @@
+//! Reading Exchange values out of CLIXML whatever shape the export gave them:
+//! properties in `Props` or `MS`, enums as `ToString`, `Value` or a number,
+//! Exchange value types (ByteQuantifiedSize, Unlimited<T>, EnhancedTimeSpan)
+//! as objects or as their flattened text, and `Ref`s resolved on demand.
+
+use std::sync::Arc;
+
+use crate::clixml::{Base, Object, RefId, Value};
+
+/// Looks up objects by id for `Ref`s (the reader's retained objects).
+pub trait Resolver {
+    /// The object with this id, if known.
+    fn resolve(&self, id: &RefId) -> Option<Arc<Object>>;
+}
+
+impl<F: Fn(&RefId) -> Option<Arc<Object>>> Resolver for F {
+    fn resolve(&self, id: &RefId) -> Option<Arc<Object>> {
+        self(id)
+    }
+}
+
+/// A resolver that knows no objects.
+pub fn no_refs(_: &RefId) -> Option<Arc<Object>> {
+    None
+}
+
+/// The type name without the `Deserialized.` and `Selected.` prefixes that
+/// remoting and `Select-Object` add.
+pub fn base_type_name(t: &str) -> &str {
+    let mut t = t;
+    loop {
+        if let Some(rest) = t.strip_prefix("Deserialized.") {
+            t = rest;
+        } else if let Some(rest) = t.strip_prefix("Selected.") {
+            t = rest;
+        } else {
+            return t;
+        }
+    }
+}
+
+/// Whether any of the object's type names ends with `.Name` (or is `Name`),
+/// prefixes ignored. Matching the last segment keeps working when EXO moves a
+/// type to another namespace.
+pub fn has_type(o: &Object, simple: &str) -> bool {
+    o.types.iter().any(|t| {
+        let t = base_type_name(t);
+        let t = t.split('`').next().unwrap_or(t); // generic arity
+        t == simple || t.rsplit(['.', '+']).next() == Some(simple)
+    })
+}
+
+/// Resolving view over values.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    refs: &'a dyn Resolver,
+}
+
+impl<'a> View<'a> {
+    /// A view resolving `Ref`s through `refs`.
+    pub fn new(refs: &'a dyn Resolver) -> Self {
+        View { refs }
+    }
+
+    /// The object a value is or points to.
+    pub fn object(&self, v: &Value) -> Option<Arc<Object>> {
+        match v {
+            Value::Obj(o) => Some(o.clone()),
+            Value::Ref(id) => self.refs.resolve(id),
+            _ => None,
+        }
+    }
+
+    /// The object id a value is or points to (used to count shared records once).
+    pub fn identity(&self, v: &Value) -> Option<RefId> {
+        match v {
+            Value::Obj(o) => o.id.clone(),
+            Value::Ref(id) => Some(id.clone()),
+            _ => None,
+        }
+    }
+
+    /// A property of an object, `Ref` resolved, `Nil` treated as absent.
+    pub fn prop(&self, o: &Object, name: &str) -> Option<Value> {
+        match o.get(name)? {
+            Value::Nil => None,
+            Value::Ref(id) => self.refs.resolve(id).map(Value::Obj),
+            v => Some(v.clone()),
+        }
+    }
+
+    /// Text of a value: strings as they are, numbers and booleans printed,
+    /// objects by their `ToString` (enums, ADObjectId, flattened records), or
+    /// their `Value` member, or their base value.
+    pub fn text(&self, v: &Value) -> Option<String> {
+        match v {
+            Value::Nil => None,
+            Value::Text(_, s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(_, n) => Some(n.to_string()),
+            Value::UInt(_, n) => Some(n.to_string()),
+            Value::Single(f) => Some(f.to_string()),
+            Value::Double(f) => Some(f.to_string()),
+            Value::Obj(_) | Value::Ref(_) => {
+                let o = self.object(v)?;
+                if let Some(s) = &o.to_string {
+                    return Some(s.clone());
+                }
+                if let Some(inner) = self.prop(&o, "Value") {
+                    return self.text(&inner);
+                }
+                match &o.base {
+                    Some(Base::Value(b)) => self.text(b),
+                    _ => None,
+                }
+            }
+            Value::Unknown { text, .. } => Some(text.clone()),
+            Value::Progress(_) | Value::MemberSet(_) => None,
+        }
+    }
+
+    /// Text of a named property.
+    pub fn prop_text(&self, o: &Object, name: &str) -> Option<String> {
+        self.prop(o, name).and_then(|v| self.text(&v)).filter(|s| !s.is_empty())
+    }
+
+    /// An enum's member name: `ToString`, else `Value`, else the number as text.
+    pub fn enum_name(&self, o: &Object, name: &str) -> Option<String> {
+        self.prop_text(o, name)
+    }
+
+    /// A whole number: integers, numeric text, or an object whose text is one.
+    pub fn number(&self, v: &Value) -> Option<u64> {
+        match v {
+            Value::Int(_, n) => u64::try_from(*n).ok(),
+            Value::UInt(_, n) => Some(*n),
+            Value::Double(f) if *f >= 0.0 && f.fract() == 0.0 => Some(*f as u64),
+            _ => {
+                let t = self.text(v)?;
+                let t = t.trim();
+                t.parse().ok().or_else(|| byte_count(t))
+            }
+        }
+    }
+
+    /// A whole-number property.
+    pub fn prop_number(&self, o: &Object, name: &str) -> Option<u64> {
+        self.prop(o, name).and_then(|v| self.number(&v))
+    }
+
+    /// A boolean property (`B`, or `True`/`False` text).
+    pub fn prop_bool(&self, o: &Object, name: &str) -> Option<bool> {
+        match self.prop(o, name)? {
+            Value::Bool(b) => Some(b),
+            v => match self.text(&v)?.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+        }
+    }
+
+    /// A size in bytes: ByteQuantifiedSize (object or text), or a plain number.
+    pub fn prop_bytes(&self, o: &Object, name: &str) -> Option<u64> {
+        let v = self.prop(o, name)?;
+        match v {
+            Value::Int(..) | Value::UInt(..) => self.number(&v),
+            _ => byte_count(&self.text(&v)?),
+        }
+    }
+
+    /// An `Unlimited<int>` limit (BadItemLimit, LargeItemLimit).
+    pub fn prop_limit(&self, o: &Object, name: &str) -> Limit {
+        let Some(v) = self.prop(o, name) else { return Limit::Absent };
+        if let Some(obj) = self.object(&v) {
+            if self.prop_bool(&obj, "IsUnlimited") == Some(true) {
+                return Limit::Unlimited;
+            }
+            if let Some(n) = self.prop_number(&obj, "Value") {
+                return Limit::Count(n);
+            }
+        }
+        match self.text(&v) {
+            Some(t) if t.trim().eq_ignore_ascii_case("unlimited") => Limit::Unlimited,
+            Some(t) => t.trim().parse().map(Limit::Count).unwrap_or(Limit::Absent),
+            None => Limit::Absent,
+        }
+    }
+
+    /// The items of a list property; a `Nil` or missing list is empty. A list
+    /// flattened into one string comes back as that one text item.
+    pub fn list(&self, v: &Value) -> Vec<Value> {
+        match v {
+            Value::Nil => Vec::new(),
+            Value::Obj(_) | Value::Ref(_) => match self.object(v) {
+                Some(o) => match &o.base {
+                    Some(Base::Items(_, items)) => items.clone(),
+                    // A list whose items were flattened: ToString holds them.
+                    _ => vec![v.clone()],
+                },
+                None => Vec::new(),
+            },
+            Value::Text(_, s) if s.trim().is_empty() => Vec::new(),
+            other => vec![other.clone()],
+        }
+    }
+
+    /// The items of a named list property.
+    pub fn prop_list(&self, o: &Object, name: &str) -> Vec<Value> {
+        self.prop(o, name).map(|v| self.list(&v)).unwrap_or_default()
+    }
+
+    /// A date/time property as its xsd text (`DT`) or, when flattened, its text.
+    pub fn prop_datetime(&self, o: &Object, name: &str) -> Option<String> {
+        self.prop_text(o, name)
+    }
+}
+
+/// A BadItemLimit or LargeItemLimit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(untagged)]
+pub enum Limit {
+    /// Not in the export.
+    #[default]
+    #[serde(serialize_with = "ser_null")]
+    Absent,
+    /// `Unlimited`.
+    #[serde(serialize_with = "ser_unlimited")]
+    Unlimited,
+    /// A number of items.
+    Count(u64),
+}
+
+fn ser_null<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_none()
+}
+
+fn ser_unlimited<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("unlimited")
+}
+
+impl Limit {
+    /// Whether `n` items exceed this limit.
+    pub fn exceeded_by(self, n: u64) -> bool {
+        match self {
+            Limit::Count(l) => n > l,
+            Limit::Unlimited | Limit::Absent => false,
+        }
+    }
+}
+
+/// The byte count of a ByteQuantifiedSize text such as
+/// `1.2 GB (1,288,490,188 bytes)`, whatever the thousands separator; also a
+/// bare `123 B`/`123 bytes`.
+pub fn byte_count(text: &str) -> Option<u64> {
+    let t = text.trim();
+    if let Some(open) = t.rfind('(') {
+        let inner = &t[open + 1..];
+        if let Some(end) = inner.find("bytes)") {
+            let digits: String = inner[..end].chars().filter(char::is_ascii_digit).collect();
+            return digits.parse().ok();
+        }
+    }
+    let num = t.strip_suffix("bytes").or_else(|| t.strip_suffix('B'))?.trim();
+    num.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_quantified_sizes_in_any_culture() {
+        assert_eq!(byte_count("1.2 GB (1,288,490,188 bytes)"), Some(1_288_490_188));
+        assert_eq!(byte_count("1,2 GB (1.288.490.188 bytes)"), Some(1_288_490_188));
+        assert_eq!(byte_count("1,2 Go (1\u{a0}288\u{a0}490\u{a0}188 bytes)"), Some(1_288_490_188));
+        assert_eq!(byte_count("36 MB (37,748,736 bytes)"), Some(37_748_736));
+        assert_eq!(byte_count("512 B (512 bytes)"), Some(512));
+        assert_eq!(byte_count("0 B"), Some(0));
+        assert_eq!(byte_count("Unlimited"), None);
+    }
+
+    #[test]
+    fn type_prefixes_are_stripped() {
+        assert_eq!(
+            base_type_name("Deserialized.Microsoft.Exchange.Data.ByteQuantifiedSize"),
+            "Microsoft.Exchange.Data.ByteQuantifiedSize"
+        );
+        assert_eq!(base_type_name("Selected.Deserialized.X.Y"), "X.Y");
+        let o = Object {
+            types: vec![
+                "Deserialized.Microsoft.Exchange.MailboxReplicationService.MoveRequestStatistics".into(),
+            ]
+            .into(),
+            ..Object::default()
+        };
+        assert!(has_type(&o, "MoveRequestStatistics"));
+        assert!(!has_type(&o, "RequestStatistics"));
+    }
+
+    #[test]
+    fn limits() {
+        assert!(Limit::Count(10).exceeded_by(11));
+        assert!(!Limit::Count(10).exceeded_by(10));
+        assert!(!Limit::Unlimited.exceeded_by(u64::MAX));
+        assert_eq!(serde_json::to_string(&Limit::Unlimited).unwrap(), "\"unlimited\"");
+        assert_eq!(serde_json::to_string(&Limit::Absent).unwrap(), "null");
+        assert_eq!(serde_json::to_string(&Limit::Count(5)).unwrap(), "5");
+    }
+}

@@ -1,0 +1,478 @@
+//! From top-level CLIXML values to [`Mailbox`] records: recognises the export
+//! type, reads its fields whatever shape they took, and collects the report's
+//! bad items and failures so that every event is counted once.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::clixml::{Base, Object, RefId, Value};
+
+use super::access::{has_type, View};
+use super::model::{BadItem, Failure, ItemSource, Mailbox, SourceType};
+use super::text;
+
+/// What a top-level value turned out to be.
+pub enum Extracted {
+    /// One or more mailbox records.
+    Mailboxes(Vec<Mailbox>),
+    /// Not a move report object (kept as its type name for the input summary).
+    Other(String),
+}
+
+/// Reads the mailbox records in one top-level value.
+pub fn extract(value: &Value, view: View<'_>) -> Extracted {
+    let mut out = Vec::new();
+    let Some(obj) = view.object(value) else {
+        let what = match value {
+            Value::Text(_, s) if !s.is_empty() => "string",
+            _ => "value",
+        };
+        return Extracted::Other(what.to_string());
+    };
+    collect(&obj, view, &mut out, 0);
+    if out.is_empty() {
+        Extracted::Other(obj.types.first().cloned().unwrap_or_else(|| "object".into()))
+    } else {
+        Extracted::Mailboxes(out)
+    }
+}
+
+fn collect(obj: &Arc<Object>, view: View<'_>, out: &mut Vec<Mailbox>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    // `Export-Clixml -InputObject $array`: one list of statistics.
+    if let Some(Base::Items(_, items)) = &obj.base {
+        for item in items {
+            if let Some(o) = view.object(item) {
+                collect(&o, view, out, depth + 1);
+            }
+        }
+        return;
+    }
+    if has_type(obj, "MigrationUserStatistics") || has_type(obj, "MigrationUser") {
+        out.push(migration_user(obj, view));
+    } else if has_type(obj, "MailboxStatistics") || (obj.get("MoveHistory").is_some() && obj.get("Report").is_none()) {
+        out.extend(move_history(obj, view));
+    } else if has_type(obj, "Report") && obj.get("Report").is_none() {
+        let mut m = Mailbox { source_type: Some(SourceType::Report), ..Mailbox::default() };
+        read_report(&Value::Obj(obj.clone()), view, &mut m);
+        out.push(m);
+    } else if has_type(obj, "MoveRequestStatistics")
+        || has_type(obj, "RequestStatisticsBase")
+        || obj.get("Report").is_some()
+        || obj.get("BadItemsEncountered").is_some()
+    {
+        out.push(request_statistics(obj, view, SourceType::MoveRequestStatistics));
+    }
+}
+
+/// Fields common to request statistics and move-history entries.
+fn request_statistics(o: &Object, view: View<'_>, source: SourceType) -> Mailbox {
+    let mut m = Mailbox {
+        source_type: Some(source),
+        identity: o.to_string.clone().filter(|s| !s.is_empty()).or_else(|| view.prop_text(o, "Identity")),
+        display_name: view.prop_text(o, "DisplayName"),
+        alias: view.prop_text(o, "Alias"),
+        exchange_guid: view.prop_text(o, "ExchangeGuid").or_else(|| view.prop_text(o, "MailboxGuid")),
+        batch: view.prop_text(o, "BatchName"),
+        status: view.enum_name(o, "Status"),
+        status_detail: view.enum_name(o, "StatusDetail"),
+        failure_type: view.prop_text(o, "FailureType"),
+        message: view.prop_text(o, "Message").or_else(|| view.prop_text(o, "LastFailure")),
+        bad_item_limit: view.prop_limit(o, "BadItemLimit"),
+        large_item_limit: view.prop_limit(o, "LargeItemLimit"),
+        bad_items_encountered: view.prop_number(o, "BadItemsEncountered"),
+        large_items_encountered: view.prop_number(o, "LargeItemsEncountered"),
+        missing_items_encountered: view.prop_number(o, "MissingItemsEncountered"),
+        data_consistency_score: view.enum_name(o, "DataConsistencyScore"),
+        scoring_factors: texts(view, &view.prop_list(o, "DataConsistencyScoringFactors")),
+        unapproved_skipped_items: view.prop_bool(o, "HasUnapprovedSkippedItems"),
+        skipped_item_approval: view.prop_datetime(o, "SkippedItemApprovalTimestamp"),
+        flags: view.enum_name(o, "Flags"),
+        workload_type: view.enum_name(o, "WorkloadType"),
+        total_mailbox_size: view.prop_bytes(o, "TotalMailboxSize"),
+        ..Mailbox::default()
+    };
+    m.to_exchange_online = m.workload_type.as_deref() == Some("Onboarding")
+        || m.data_consistency_score.is_some()
+        || view
+            .prop_text(o, "TargetDeliveryDomain")
+            .is_some_and(|d| d.to_ascii_lowercase().ends_with(".onmicrosoft.com"));
+    if let Some(report) = o.get("Report") {
+        read_report(report, view, &mut m);
+    }
+    m
+}
+
+fn migration_user(o: &Object, view: View<'_>) -> Mailbox {
+    let mut m = request_statistics(o, view, SourceType::MigrationUserStatistics);
+    m.identity = m
+        .identity
+        .or_else(|| view.prop_text(o, "Identifier"))
+        .or_else(|| view.prop_text(o, "EmailAddress"));
+    m.batch = m.batch.or_else(|| view.prop_text(o, "BatchId"));
+    m.exchange_guid = view.prop_text(o, "MailboxGuid").or(m.exchange_guid);
+    m.to_exchange_online = true;
+    if let Some(err) = view.prop(o, "Error") {
+        let f = failure_of(&err, view);
+        if m.failure_type.is_none() {
+            m.failure_type = f.failure_type.clone().or_else(|| view.prop_text(o, "ErrorType"));
+        }
+        if m.message.is_none() {
+            m.message = f.message.clone();
+        }
+    }
+    // Skipped items project the report's bad and large items: add only those
+    // the report did not already list, and lend them their DCS classification.
+    let skipped = view.prop_list(o, "SkippedItems");
+    for v in skipped {
+        let mut item = match view.object(&v) {
+            Some(obj) => bad_message(&obj, view),
+            None => match view.text(&v).and_then(|t| text::bad_item(&t)) {
+                Some(b) => b,
+                None => BadItem { text: view.text(&v), ..BadItem::default() },
+            },
+        };
+        item.source = Some(ItemSource::SkippedItems);
+        let key = signature(&item);
+        if let Some(existing) = m.bad_items.iter_mut().find(|b| b.source != Some(ItemSource::SkippedItems) && signature(b) == key && b.scoring.is_empty()) {
+            existing.scoring = item.scoring;
+            continue;
+        }
+        m.bad_items.push(item);
+    }
+    m
+}
+
+fn move_history(o: &Object, view: View<'_>) -> Vec<Mailbox> {
+    let owner = o.to_string.clone().or_else(|| view.prop_text(o, "DisplayName"));
+    view.prop_list(o, "MoveHistory")
+        .iter()
+        .filter_map(|entry| view.object(entry))
+        .map(|entry| {
+            let mut m = request_statistics(&entry, view, SourceType::MoveHistory);
+            m.display_name = m.display_name.or_else(|| view.prop_text(o, "DisplayName"));
+            m.exchange_guid = m.exchange_guid.or_else(|| view.prop_text(o, "MailboxGuid"));
+            if m.identity.is_none() || m.identity == entry.to_string {
+                m.identity = owner.clone().or(m.identity);
+            }
+            m
+        })
+        .collect()
+}
+
+fn texts(view: View<'_>, items: &[Value]) -> Vec<String> {
+    items.iter().filter_map(|v| view.text(v)).collect()
+}
+
+/// A record's identity for counting it once: its object id when it has one.
+fn id_of(view: View<'_>, v: &Value) -> Option<RefId> {
+    view.identity(v)
+}
+
+/// Reads a report (structured, partly flattened, or only text) into `m`.
+fn read_report(report: &Value, view: View<'_>, m: &mut Mailbox) {
+    let obj = match report {
+        Value::Nil => return,
+        Value::Text(_, s) => {
+            m.has_report = true;
+            read_log_text(s, m);
+            return;
+        }
+        v => match view.object(v) {
+            Some(o) => o,
+            None => return,
+        },
+    };
+    m.has_report = true;
+    let mut seen_items: HashMap<RefId, usize> = HashMap::new();
+    let mut item_failures: HashSet<RefId> = HashSet::new();
+    let mut seen_failures: HashSet<RefId> = HashSet::new();
+    let mut failures: Vec<(Option<RefId>, Failure)> = Vec::new();
+
+    let entries = view.prop_list(&obj, "Entries");
+    m.report_entries = entries.len();
+    let lists_present = obj.get("BadItems").is_some() || obj.get("LargeItems").is_some();
+
+    // Structured lists first.
+    for (list, source) in [("BadItems", ItemSource::BadItems), ("LargeItems", ItemSource::LargeItems)] {
+        for v in view.prop_list(&obj, list) {
+            push_item(&v, source, None, view, m, &mut seen_items, &mut item_failures);
+        }
+    }
+    // Entries: their bad items when the lists lack them, their timestamps,
+    // their failures, and the data-loss acceptance line.
+    let mut entry_texts = Vec::new();
+    for e in &entries {
+        let Some(eo) = view.object(e) else {
+            if let Some(t) = view.text(e) {
+                entry_texts.push(t);
+            }
+            continue;
+        };
+        let time = view.prop_datetime(&eo, "CreationTime");
+        let msg = view.prop_text(&eo, "Message").or_else(|| eo.to_string.clone()).unwrap_or_default();
+        if msg.contains("allowed a large amount of data loss") {
+            m.large_data_loss_accepted = true;
+        }
+        if let Some(b) = eo.get("BadItem").filter(|v| !matches!(v, Value::Nil)) {
+            let known = id_of(view, b).and_then(|id| seen_items.get(&id).copied());
+            if let Some(i) = known {
+                // Same record as in the lists: lend it the entry's time.
+                if time.is_some() {
+                    m.bad_items[i].timestamp = time.clone();
+                }
+            } else if !lists_present || id_of(view, b).is_some() {
+                push_item(b, ItemSource::BadItems, time.clone(), view, m, &mut seen_items, &mut item_failures);
+            }
+        }
+        if let Some(f) = eo.get("Failure").filter(|v| !matches!(v, Value::Nil)) {
+            collect_failure(f, view, &mut failures, &mut seen_failures);
+        }
+    }
+    if !entry_texts.is_empty() {
+        m.report_entries = entry_texts.len();
+        let joined = entry_texts.join("\n");
+        if !lists_present && m.bad_items.is_empty() {
+            read_log_text(&joined, m);
+        } else if joined.contains("allowed a large amount of data loss") {
+            m.large_data_loss_accepted = true;
+        }
+    }
+    for f in view.prop_list(&obj, "Failures") {
+        collect_failure(&f, view, &mut failures, &mut seen_failures);
+    }
+    // Last resort: the report's own text, the complete entry log.
+    if entries.is_empty() && !lists_present && m.bad_items.is_empty() {
+        if let Some(t) = obj.to_string.as_deref() {
+            read_log_text(t, m);
+            if failures.is_empty() {
+                failures.extend(m.failures.drain(..).map(|f| (None, f)));
+            }
+        }
+    }
+    // A bad item's own failure is not a second event.
+    let failures: Vec<Failure> = failures
+        .into_iter()
+        .filter(|(id, _)| id.as_ref().is_none_or(|id| !item_failures.contains(id)))
+        .map(|(_, f)| f)
+        .collect();
+    merge_failures(m, failures);
+}
+
+fn push_item(
+    v: &Value,
+    source: ItemSource,
+    time: Option<String>,
+    view: View<'_>,
+    m: &mut Mailbox,
+    seen: &mut HashMap<RefId, usize>,
+    item_failures: &mut HashSet<RefId>,
+) {
+    if let Some(id) = id_of(view, v) {
+        if seen.contains_key(&id) {
+            return;
+        }
+        seen.insert(id, m.bad_items.len());
+    }
+    let mut item = match view.object(v) {
+        Some(o) => {
+            if let Some(fid) = o.get("Failure").and_then(|f| id_of(view, f)) {
+                item_failures.insert(fid);
+            }
+            bad_message(&o, view)
+        }
+        None => match view.text(v) {
+            Some(t) => text::bad_item(&t).unwrap_or_else(|| {
+                m.unrecognised.push(t.clone());
+                BadItem { text: Some(t), ..BadItem::default() }
+            }),
+            None => return,
+        },
+    };
+    if source == ItemSource::LargeItems && item.kind.is_none() {
+        item.kind = Some("LargeItem".into());
+    }
+    item.source = Some(source);
+    if item.timestamp.is_none() {
+        item.timestamp = time.or_else(|| item.failure.as_ref().and_then(|f| f.timestamp.clone()));
+    }
+    m.bad_items.push(item);
+}
+
+fn collect_failure(
+    v: &Value,
+    view: View<'_>,
+    out: &mut Vec<(Option<RefId>, Failure)>,
+    seen: &mut HashSet<RefId>,
+) {
+    let id = id_of(view, v);
+    if let Some(id) = &id {
+        if !seen.insert(id.clone()) {
+            return;
+        }
+    }
+    out.push((id, failure_of(v, view)));
+}
+
+/// A `BadMessageRec` or `MigrationUserSkippedItem` object.
+fn bad_message(o: &Object, view: View<'_>) -> BadItem {
+    let mut item = BadItem {
+        kind: view.enum_name(o, "Kind"),
+        category: view.prop_text(o, "Category"),
+        folder: view.prop_text(o, "FolderName"),
+        well_known_folder: view.enum_name(o, "WellKnownFolderType"),
+        subject: view.prop_text(o, "Subject"),
+        sender: view.prop_text(o, "Sender"),
+        recipient: view.prop_text(o, "Recipient"),
+        message_class: view.prop_text(o, "MessageClass"),
+        size: view.prop_bytes(o, "MessageSize"),
+        date_sent: view.prop_datetime(o, "DateSent"),
+        date_received: view.prop_datetime(o, "DateReceived"),
+        failure: view.prop(o, "Failure").map(|f| failure_of(&f, view)),
+        text: o.to_string.clone(),
+        scoring: texts(view, &view.prop_list(o, "ScoringClassifications")),
+        ..BadItem::default()
+    };
+    // A record whose members were flattened away: fall back to its text.
+    if item.kind.is_none() && item.folder.is_none() {
+        if let Some(parsed) = item.text.as_deref().and_then(text::bad_item) {
+            let failure = item.failure.take();
+            item = BadItem { failure, scoring: std::mem::take(&mut item.scoring), ..parsed };
+        }
+    }
+    item
+}
+
+/// A `FailureRec` object, or its `Type: message` text.
+pub fn failure_of(v: &Value, view: View<'_>) -> Failure {
+    match view.object(v) {
+        Some(o) => {
+            let mut f = Failure {
+                timestamp: view.prop_datetime(&o, "Timestamp"),
+                failure_type: view.prop_text(&o, "FailureType"),
+                side: view.enum_name(&o, "FailureSide"),
+                message: view.prop_text(&o, "Message"),
+                data_context: view.prop_text(&o, "DataContext"),
+                exception_types: exception_types(&o, view),
+            };
+            if f.failure_type.is_none() && f.message.is_none() {
+                if let Some(t) = &o.to_string {
+                    let parsed = text::failure(t);
+                    f.failure_type = parsed.failure_type;
+                    f.message = parsed.message;
+                }
+            }
+            f
+        }
+        None => view.text(v).map(|t| text::failure(&t)).unwrap_or_default(),
+    }
+}
+
+fn exception_types(o: &Object, view: View<'_>) -> Vec<String> {
+    let items = view.prop_list(o, "ExceptionTypes");
+    let mut out = Vec::new();
+    for v in items {
+        if let Some(t) = view.text(&v) {
+            // `{Exchange, MRS, MRSPermanent}` when flattened.
+            for part in t.trim_matches(['{', '}']).split(',') {
+                let p = part.trim();
+                if !p.is_empty() {
+                    out.push(p.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads bad items and failures from a report's text log.
+fn read_log_text(text: &str, m: &mut Mailbox) {
+    let entries = text::log_entries(text);
+    if m.report_entries == 0 {
+        m.report_entries = entries.len();
+    }
+    for e in &entries {
+        if e.message.contains("allowed a large amount of data loss") {
+            m.large_data_loss_accepted = true;
+        }
+        if let Some(item) = text::bad_item_from_log(e) {
+            m.bad_items.push(item);
+        } else if let Some(rest) =
+            e.message.strip_prefix("Fatal error ").or_else(|| e.message.strip_prefix("Transient error "))
+        {
+            let ty = rest.split([' ', ':']).next().unwrap_or("").to_string();
+            m.failures.push(Failure {
+                timestamp: Some(e.time.clone()),
+                failure_type: Some(ty).filter(|t| !t.is_empty()),
+                message: Some(e.message.clone()),
+                ..Failure::default()
+            });
+        }
+    }
+}
+
+/// Principal failures that no bad item accounts for become bad items of the
+/// `Failures` source; the rest stay failures.
+fn merge_failures(m: &mut Mailbox, failures: Vec<Failure>) {
+    let mut used = vec![false; m.bad_items.len()];
+    for f in failures {
+        let ty = f.failure_type.as_deref().unwrap_or("");
+        let principal = ty.contains("PrincipalMappingException");
+        if !principal {
+            m.failures.push(f);
+            continue;
+        }
+        // Flattened exports: the same event as an item's text? Match once.
+        let key = failure_signature(&f);
+        let hit = m.bad_items.iter().enumerate().position(|(i, b)| {
+            !used[i] && b.failure.as_ref().is_none_or(|bf| bf.failure_type.is_none()) && item_signature(b) == key
+        });
+        match hit {
+            Some(i) => {
+                used[i] = true;
+                let b = &mut m.bad_items[i];
+                if b.failure.as_ref().is_none_or(|bf| bf.failure_type.is_none()) {
+                    b.failure = Some(f);
+                }
+            }
+            None => m.bad_items.push(BadItem {
+                source: Some(ItemSource::Failures),
+                timestamp: f.timestamp.clone(),
+                folder: f
+                    .data_context
+                    .as_deref()
+                    .and_then(text::data_context_folder)
+                    .or_else(|| f.message.as_deref().and_then(text::principal_folder)),
+                failure: Some(f),
+                ..BadItem::default()
+            }),
+        }
+    }
+}
+
+/// Identity of a principal event: side, folder, principal SID/alias.
+fn item_signature(b: &BadItem) -> (bool, Option<String>, Option<String>) {
+    let t = b.all_text();
+    let source = t.contains("source forest") && !t.contains("target forest");
+    let p = text::principal_values(&t);
+    (source, b.folder.clone(), p.sid.or(p.alias))
+}
+
+fn failure_signature(f: &Failure) -> (bool, Option<String>, Option<String>) {
+    let t = f.all_text();
+    let source = f.failure_type.as_deref() == Some("SourcePrincipalMappingException");
+    let folder = f
+        .data_context
+        .as_deref()
+        .and_then(text::data_context_folder)
+        .or_else(|| text::principal_folder(&t));
+    let p = text::principal_values(&t);
+    (source, folder, p.sid.or(p.alias))
+}
+
+/// What makes two item records the same item (report list vs skipped-item view).
+fn signature(b: &BadItem) -> (Option<String>, Option<String>, Option<String>) {
+    (b.kind.clone(), b.folder.clone(), b.subject.clone())
+}

@@ -1,0 +1,169 @@
+//! The terminal summary: a row per mailbox (counts by class, verdict, limits),
+//! then the top principals and the failure types. Colour only when asked for
+//! (the caller decides: terminal, `NO_COLOR`, `--color`).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+
+use crate::classify::{Class, Side};
+use crate::exchange::access::Limit;
+use crate::summary::{mailbox_label, Run};
+use crate::verdict::Verdict;
+
+/// How to draw tables.
+#[derive(Debug, Clone, Copy)]
+pub struct TableStyle {
+    /// Use colour and bold.
+    pub color: bool,
+    /// Use ASCII borders (for pasting into tickets).
+    pub ascii: bool,
+    /// Width to wrap at.
+    pub width: u16,
+}
+
+fn new_table(style: TableStyle, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(if style.ascii { presets::ASCII_FULL_CONDENSED } else { presets::UTF8_FULL_CONDENSED });
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(style.width);
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(header.iter().map(|h| {
+        let c = Cell::new(h);
+        if style.color { c.add_attribute(Attribute::Bold) } else { c }
+    }));
+    t
+}
+
+fn num(n: u64) -> Cell {
+    Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+fn verdict_cell(v: Verdict, color: bool) -> Cell {
+    let c = Cell::new(v.key());
+    if !color {
+        return c;
+    }
+    c.fg(match v {
+        Verdict::Clean => Color::Green,
+        Verdict::PermissionsOnly => Color::Cyan,
+        Verdict::LargeItems => Color::Yellow,
+        Verdict::DataLossRisk => Color::Red,
+        Verdict::FailedOther => Color::Magenta,
+    })
+}
+
+fn limit_text(l: Limit) -> String {
+    match l {
+        Limit::Absent => "-".into(),
+        Limit::Unlimited => "unlimited".into(),
+        Limit::Count(n) => n.to_string(),
+    }
+}
+
+/// Makes untrusted text safe to print on a terminal: control, bidi and
+/// zero-width characters become visible escapes.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => {
+                format!("\\u{{{:x}}}", c as u32)
+            }
+            c if c.is_control() => format!("\\x{:02x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Writes the summary tables.
+pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<()> {
+    let mut t = new_table(
+        style,
+        &["Mailbox", "Status", "Perm", "Corrupt", "Large", "Missing", "Other", "Verdict", "Limit", "Suggested"],
+    );
+    for a in &run.mailboxes {
+        let classes = a.counts.classes();
+        let n = |c: Class| classes.get(&c).copied().unwrap_or(0);
+        let status = a.mailbox.status.clone().unwrap_or_else(|| "-".into());
+        let limit = format!(
+            "{}{}",
+            limit_text(a.mailbox.bad_item_limit),
+            a.limits.failing_limit.map(|f| format!(" ({})", serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())).unwrap_or_default()
+        );
+        let suggested = match a.limits.suggested_bad_item_limit {
+            Some(n) if a.limits.requires_accept_large_data_loss => format!("{n} +AcceptLargeDataLoss"),
+            Some(n) => n.to_string(),
+            None => "-".into(),
+        };
+        t.add_row(vec![
+            Cell::new(sanitize(&mailbox_label(&a.mailbox))),
+            Cell::new(sanitize(&status)),
+            num(n(Class::Permissions)),
+            num(n(Class::Corruption)),
+            num(n(Class::Large)),
+            num(n(Class::Missing)),
+            num(n(Class::Other)),
+            verdict_cell(a.verdict, style.color),
+            Cell::new(limit),
+            Cell::new(suggested),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+
+    let totals = crate::summary::totals(&run.mailboxes);
+    let verdicts: Vec<String> = Verdict::ALL
+        .iter()
+        .filter_map(|v| totals.verdicts.0.get(v).map(|n| format!("{n} {}", v.key())))
+        .collect();
+    writeln!(out, "{} mailboxes: {}", totals.mailboxes, if verdicts.is_empty() { "-".into() } else { verdicts.join(", ") })?;
+
+    if !run.principals.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Top principals (by mailboxes affected)")?;
+        let mut p = new_table(style, &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"]);
+        for s in run.principals.iter().take(15) {
+            let name = s.alias.clone().or_else(|| s.display_name.clone()).or_else(|| s.legacy_dn.clone()).unwrap_or_else(|| "-".into());
+            p.add_row(vec![
+                Cell::new(match s.side {
+                    Side::Source => "source",
+                    Side::Target => "target",
+                }),
+                Cell::new(sanitize(&name)),
+                Cell::new(sanitize(s.sid.as_deref().unwrap_or("-"))),
+                num(s.mailboxes as u64),
+                num(s.folders as u64),
+                num(s.occurrences),
+            ]);
+        }
+        writeln!(out, "{p}")?;
+        if run.principals.len() > 15 {
+            writeln!(out, "… and {} more (see --format json)", run.principals.len() - 15)?;
+        }
+    }
+
+    let mut failures: BTreeMap<&str, (u64, bool)> = BTreeMap::new();
+    for a in &run.mailboxes {
+        for f in &a.mailbox.failures {
+            let e = failures.entry(f.failure_type.as_deref().unwrap_or("(unknown)")).or_insert((0, true));
+            e.0 += 1;
+            e.1 &= f.is_transient();
+        }
+    }
+    if !failures.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Failures (other than bad items' own)")?;
+        let mut f = new_table(style, &["FailureType", "Kind", "Count"]);
+        let mut rows: Vec<_> = failures.into_iter().collect();
+        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        for (ty, (n, transient)) in rows {
+            f.add_row(vec![Cell::new(sanitize(ty)), Cell::new(if transient { "transient" } else { "permanent" }), num(n)]);
+        }
+        writeln!(out, "{f}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! The triage pipeline: each input is read as a stream of top-level values,
+//! each value becomes mailbox records, each record is classified and
+//! analysed; inputs run in parallel and results keep input order.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::clixml::{self, Reader, Resolve};
+use crate::exchange::access::View;
+use crate::exchange::extract::{extract, Extracted};
+use crate::summary::{self, Analysed, InputSummary, Run};
+
+/// An input: a file, or standard input.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A file.
+    File(PathBuf),
+    /// Standard input, read once.
+    Stdin,
+}
+
+impl Source {
+    /// How messages and output name it.
+    pub fn display(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Stdin => "-".to_string(),
+        }
+    }
+
+    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Source::File(p) => Box::new(File::open(p)?),
+            Source::Stdin => Box::new(io::stdin()),
+        })
+    }
+}
+
+/// Options of a triage run.
+#[derive(Debug, Clone, Default)]
+pub struct TriageOptions {
+    /// Reader limits (`resolve` is chosen per input).
+    pub reader: clixml::Options,
+}
+
+/// What reading one input produced.
+#[derive(Debug)]
+pub struct InputResult {
+    /// The input's summary line.
+    pub summary: InputSummary,
+    /// Its mailboxes.
+    pub mailboxes: Vec<Analysed>,
+    /// The reader error, with its position, when reading stopped early.
+    pub error: Option<InputError>,
+}
+
+/// Why an input could not be read completely.
+#[derive(Debug, Clone)]
+pub enum InputError {
+    /// It could not be opened.
+    Open(String),
+    /// Reading failed at a position.
+    Read(clixml::Error),
+}
+
+/// Reads, extracts and analyses one input.
+pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
+    let path = source.display();
+    let mut summary = InputSummary {
+        path: path.clone(),
+        encoding: None,
+        objects: 0,
+        mailboxes: 0,
+        other_objects: BTreeMap::new(),
+        error: None,
+    };
+    let fail = |mut summary: InputSummary, err: InputError, mailboxes: Vec<Analysed>| {
+        summary.error = Some(match &err {
+            InputError::Open(e) => e.clone(),
+            InputError::Read(e) => e.to_string(),
+        });
+        summary.mailboxes = mailboxes.len();
+        InputResult { summary, mailboxes, error: Some(err) }
+    };
+    // Files can be read twice: a cheap pre-scan finds the referenced ids so
+    // that references across top-level objects resolve with bounded memory.
+    let resolve = match source {
+        Source::File(_) => match source.open().and_then(clixml::scan_references) {
+            Ok(plan) => Resolve::Planned(plan),
+            Err(e) => return fail(summary, InputError::Open(format!("cannot open: {e}")), Vec::new()),
+        },
+        Source::Stdin => Resolve::CurrentValue,
+    };
+    let input = match source.open() {
+        Ok(r) => r,
+        Err(e) => return fail(summary, InputError::Open(format!("cannot open: {e}")), Vec::new()),
+    };
+    let reader_opts = clixml::Options { resolve, ..opts.reader.clone() };
+    let mut reader = match Reader::with_options(input, reader_opts) {
+        Ok(r) => r,
+        Err(e) => return fail(summary, InputError::Read(e), Vec::new()),
+    };
+    summary.encoding = Some(reader.encoding().label());
+    let mut mailboxes = Vec::new();
+    let mut index = 0usize;
+    while let Some(next) = reader.next_value() {
+        let value = match next {
+            Ok(v) => v,
+            Err(e) => {
+                summary.objects = reader.objects_read();
+                return fail(summary, InputError::Read(e), mailboxes);
+            }
+        };
+        let resolver = |id: &clixml::RefId| reader.resolve(id).cloned();
+        match extract(&value, View::new(&resolver)) {
+            Extracted::Mailboxes(list) => {
+                for mut m in list {
+                    m.index = index;
+                    index += 1;
+                    mailboxes.push(summary::analyse(m, &path));
+                }
+            }
+            Extracted::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
+        }
+    }
+    summary.objects = reader.objects_read();
+    summary.mailboxes = mailboxes.len();
+    InputResult { summary, mailboxes, error: None }
+}
+
+/// Triage of many inputs in parallel; results in input order.
+pub fn triage(sources: &[Source], opts: &TriageOptions) -> (Run, Vec<(String, InputError)>) {
+    let results: Vec<InputResult> = sources.par_iter().map(|s| triage_input(s, opts)).collect();
+    let mut inputs = Vec::with_capacity(results.len());
+    let mut mailboxes = Vec::new();
+    let mut errors = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        if let Some(e) = r.error {
+            errors.push((r.summary.path.clone(), e));
+        }
+        inputs.push(r.summary);
+        for mut a in r.mailboxes {
+            a.mailbox.input = i;
+            mailboxes.push(a);
+        }
+    }
+    let principals = summary::principals(&mailboxes);
+    (Run { inputs, mailboxes, principals }, errors)
+}
