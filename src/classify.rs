@@ -76,9 +76,9 @@ impl Category {
     /// The class this category belongs to.
     pub fn class(self) -> Class {
         match self {
-            Category::SourcePrincipal | Category::TargetPrincipal | Category::CorruptPermissions => {
-                Class::Permissions
-            }
+            Category::SourcePrincipal
+            | Category::TargetPrincipal
+            | Category::CorruptPermissions => Class::Permissions,
             Category::CorruptItem
             | Category::CorruptFolderRule
             | Category::CorruptSearchFolder
@@ -110,7 +110,8 @@ pub enum Class {
 
 impl Class {
     /// Every class, in output order.
-    pub const ALL: [Class; 5] = [Class::Permissions, Class::Corruption, Class::Large, Class::Missing, Class::Other];
+    pub const ALL: [Class; 5] =
+        [Class::Permissions, Class::Corruption, Class::Large, Class::Missing, Class::Other];
 
     /// The snake_case key.
     pub fn key(self) -> &'static str {
@@ -226,15 +227,23 @@ mod tests {
         b.category = Some("SourcePrincipalError".into());
         assert_eq!(categorize(&b), Category::SourcePrincipal);
         let mut b = item("CorruptMailboxSecurityDescriptor");
-        b.failure = Some(Failure { failure_type: Some("TargetPrincipalMappingException".into()), ..Failure::default() });
+        b.failure = Some(Failure {
+            failure_type: Some("TargetPrincipalMappingException".into()),
+            ..Failure::default()
+        });
         assert_eq!(categorize(&b), Category::TargetPrincipal);
         let mut b = item("CorruptFolderACL");
-        b.text = Some(format!("Unable to translate principals for folder \"X\"/\"FolderNTSD\": {SOURCE_TEXT}."));
+        b.text = Some(format!(
+            "Unable to translate principals for folder \"X\"/\"FolderNTSD\": {SOURCE_TEXT}."
+        ));
         assert_eq!(categorize(&b), Category::SourcePrincipal);
         // Source wins when both appear (first rule).
         let mut b = item("LargeItem");
         b.category = Some("SourcePrincipalError".into());
-        b.failure = Some(Failure { failure_type: Some("TargetPrincipalMappingException".into()), ..Failure::default() });
+        b.failure = Some(Failure {
+            failure_type: Some("TargetPrincipalMappingException".into()),
+            ..Failure::default()
+        });
         assert_eq!(categorize(&b), Category::SourcePrincipal);
     }
 
@@ -291,9 +300,8 @@ mod tests {
 
     #[test]
     fn parallel_classification_keeps_order() {
-        let items: Vec<BadItem> = (0..1000)
-            .map(|i| item(if i % 2 == 0 { "LargeItem" } else { "CorruptItem" }))
-            .collect();
+        let items: Vec<BadItem> =
+            (0..1000).map(|i| item(if i % 2 == 0 { "LargeItem" } else { "CorruptItem" })).collect();
         let out = classify_all(&items);
         assert!(out.iter().enumerate().all(|(i, c)| c.category
             == if i % 2 == 0 { Category::LargeItem } else { Category::CorruptItem }));

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-
 /// Turns Exchange mailbox move reports (Export-CliXml) into answers: which bad
 /// items are only permissions, which are real data, which principals to fix.
 ///
@@ -48,6 +47,8 @@ pub enum Command {
     /// Classify the bad items of move reports and give a verdict per mailbox (default)
     Summary(SummaryArgs),
 
+    /// Write the bundled sample exports (synthetic move reports) into DIR
+    Samples(SamplesArgs),
     /// Print each top-level CLIXML object as one line of JSON (NDJSON)
     #[command(after_long_help = DUMP_HELP)]
     Dump(DumpArgs),
@@ -66,6 +67,14 @@ EXIT STATUS:
   65  at least one input is not valid CLIXML; the others were still dumped
   66  an input could not be opened
   74  an I/O error while reading or writing";
+
+/// Arguments of `samples`.
+#[derive(Debug, Args)]
+pub struct SamplesArgs {
+    /// Directory to write into (created if missing)
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: PathBuf,
+}
 
 /// Arguments of `dump`.
 #[derive(Debug, Args)]

@@ -17,5 +17,6 @@ pub mod exit;
 pub mod output;
 pub mod run;
 pub mod summary;
+pub mod synth;
 pub mod triage;
 pub mod verdict;

@@ -5,7 +5,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, ColorWhen, Command, DumpArgs, LimitArgs, SummaryArgs, SummaryFormat};
+use crate::cli::{
+    Cli, ColorWhen, Command, DumpArgs, LimitArgs, SamplesArgs, SummaryArgs, SummaryFormat,
+};
 use crate::clixml::{self, Reader};
 use crate::dump;
 use crate::exit::ExitStatus;
@@ -18,6 +20,7 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
     match cli.command {
         Some(Command::Dump(args)) => run_dump(&args),
         Some(Command::Summary(args)) => run_summary(&args),
+        Some(Command::Samples(args)) => run_samples(&args),
         None => run_summary(&cli.summary),
     }
 }
@@ -92,6 +95,26 @@ fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
         }
     }
     Ok(status)
+}
+
+fn run_samples(args: &SamplesArgs) -> io::Result<ExitStatus> {
+    if let Err(e) = std::fs::create_dir_all(&args.dir) {
+        eprintln!("mrs-triage: {}: cannot create: {e}", args.dir.display());
+        return Ok(ExitStatus::CantCreate);
+    }
+    for sample in crate::synth::samples::samples() {
+        match crate::synth::write_sample(&sample, &args.dir) {
+            Ok(path) => eprintln!("wrote {}", path.display()),
+            Err(e) => {
+                eprintln!(
+                    "mrs-triage: {}: cannot write: {e}",
+                    args.dir.join(sample.file).display()
+                );
+                return Ok(ExitStatus::CantCreate);
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
 }
 
 fn terminal_width() -> u16 {

@@ -200,7 +200,13 @@ pub fn principals(mailboxes: &[Analysed]) -> Vec<PrincipalSummary> {
             let k = (side, key.to_ascii_lowercase());
             let entry = acc.entry(k.clone()).or_insert_with(|| {
                 order.push(k.clone());
-                Acc { side, values: PrincipalValues::default(), mailboxes: BTreeSet::new(), folders: BTreeSet::new(), occurrences: 0 }
+                Acc {
+                    side,
+                    values: PrincipalValues::default(),
+                    mailboxes: BTreeSet::new(),
+                    folders: BTreeSet::new(),
+                    occurrences: 0,
+                }
             });
             merge_values(&mut entry.values, p);
             entry.mailboxes.insert(mi);
@@ -224,12 +230,19 @@ pub fn principals(mailboxes: &[Analysed]) -> Vec<PrincipalSummary> {
                 mailboxes: a.mailboxes.len(),
                 folders: a.folders.len(),
                 occurrences: a.occurrences,
-                affected: a.mailboxes.iter().map(|&i| mailbox_label(&mailboxes[i].mailbox)).collect(),
+                affected: a
+                    .mailboxes
+                    .iter()
+                    .map(|&i| mailbox_label(&mailboxes[i].mailbox))
+                    .collect(),
             }
         })
         .collect();
     out.sort_by(|a, b| {
-        b.mailboxes.cmp(&a.mailboxes).then(b.occurrences.cmp(&a.occurrences)).then(a.side.cmp(&b.side))
+        b.mailboxes
+            .cmp(&a.mailboxes)
+            .then(b.occurrences.cmp(&a.occurrences))
+            .then(a.side.cmp(&b.side))
     });
     out
 }

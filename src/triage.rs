@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::clixml::{self, Reader, Resolve};
 use crate::exchange::access::View;
-use crate::exchange::extract::{extract, Extracted};
+use crate::exchange::extract::{Extracted, extract};
 use crate::summary::{self, Analysed, InputSummary, Run};
 
 /// An input: a file, or standard input.
@@ -91,7 +91,9 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
     let resolve = match source {
         Source::File(_) => match source.open().and_then(clixml::scan_references) {
             Ok(plan) => Resolve::Planned(plan),
-            Err(e) => return fail(summary, InputError::Open(format!("cannot open: {e}")), Vec::new()),
+            Err(e) => {
+                return fail(summary, InputError::Open(format!("cannot open: {e}")), Vec::new());
+            }
         },
         Source::Stdin => Resolve::CurrentValue,
     };

@@ -35,8 +35,13 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, in output order.
-    pub const ALL: [Verdict; 5] =
-        [Verdict::Clean, Verdict::PermissionsOnly, Verdict::LargeItems, Verdict::DataLossRisk, Verdict::FailedOther];
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Clean,
+        Verdict::PermissionsOnly,
+        Verdict::LargeItems,
+        Verdict::DataLossRisk,
+        Verdict::FailedOther,
+    ];
 
     /// The snake_case key.
     pub fn key(self) -> &'static str {
@@ -102,7 +107,11 @@ fn failed_on_items(m: &Mailbox) -> bool {
 }
 
 fn is_dcs_failure(m: &Mailbox) -> bool {
-    let text = format!("{} {}", m.failure_type.as_deref().unwrap_or(""), m.message.as_deref().unwrap_or(""));
+    let text = format!(
+        "{} {}",
+        m.failure_type.as_deref().unwrap_or(""),
+        m.message.as_deref().unwrap_or("")
+    );
     text.to_ascii_lowercase().contains("data consistency score")
 }
 
@@ -131,7 +140,8 @@ pub fn limits(m: &Mailbox, counts: &BTreeMap<Category, u64>) -> Limits {
     let n = |c: Category| counts.get(&c).copied().unwrap_or(0);
     let source = n(Category::SourcePrincipal);
     let large = n(Category::LargeItem);
-    let listed_bad: u64 = counts.iter().filter(|(c, _)| **c != Category::LargeItem).map(|(_, v)| v).sum();
+    let listed_bad: u64 =
+        counts.iter().filter(|(c, _)| **c != Category::LargeItem).map(|(_, v)| v).sum();
     // In Exchange Online source principal errors have their own limit of 1000
     // and do not count against BadItemLimit until they exceed it.
     let exo_source_exempt = m.to_exchange_online && source <= EXO_SOURCE_PRINCIPAL_LIMIT;
@@ -144,8 +154,11 @@ pub fn limits(m: &Mailbox, counts: &BTreeMap<Category, u64>) -> Limits {
     };
     let large_counted = m.large_items_encountered.unwrap_or(0).max(large);
 
+    let dcs_blocks = m.unapproved_skipped_items == Some(true)
+        && matches!(m.data_consistency_score.as_deref(), Some("Investigate" | "Poor"));
     let failing_limit = if !is_failed(m) && m.failure_type.is_none() {
-        None
+        // Not failed, but completion waits for skipped items to be approved.
+        dcs_blocks.then_some(FailingLimit::DataConsistencyScore)
     } else {
         match m.failure_type.as_deref().unwrap_or("") {
             "TooManyLargeItemsPermanentException" => Some(FailingLimit::LargeItemLimit),
@@ -161,7 +174,9 @@ pub fn limits(m: &Mailbox, counts: &BTreeMap<Category, u64>) -> Limits {
                 }
             }
             _ if is_dcs_failure(m) => Some(FailingLimit::DataConsistencyScore),
-            _ if m.status_detail.as_deref() == Some("FailedBadItemLimit") => Some(FailingLimit::BadItemLimit),
+            _ if m.status_detail.as_deref() == Some("FailedBadItemLimit") => {
+                Some(FailingLimit::BadItemLimit)
+            }
             _ => None,
         }
     };
@@ -201,8 +216,14 @@ mod tests {
         assert_eq!(verdict(&ok, &classes(&[])), Verdict::Clean);
         let bad = mailbox("Failed", Some("TooManyBadItemsPermanentException"));
         assert_eq!(verdict(&bad, &classes(&[(Class::Permissions, 5)])), Verdict::PermissionsOnly);
-        assert_eq!(verdict(&bad, &classes(&[(Class::Permissions, 5), (Class::Large, 1)])), Verdict::LargeItems);
-        assert_eq!(verdict(&bad, &classes(&[(Class::Permissions, 5), (Class::Missing, 1)])), Verdict::DataLossRisk);
+        assert_eq!(
+            verdict(&bad, &classes(&[(Class::Permissions, 5), (Class::Large, 1)])),
+            Verdict::LargeItems
+        );
+        assert_eq!(
+            verdict(&bad, &classes(&[(Class::Permissions, 5), (Class::Missing, 1)])),
+            Verdict::DataLossRisk
+        );
         let net = mailbox("Failed", Some("CommunicationErrorTransientException"));
         assert_eq!(verdict(&net, &classes(&[(Class::Permissions, 5)])), Verdict::FailedOther);
         assert_eq!(verdict(&bad, &classes(&[])), Verdict::FailedOther);
@@ -214,14 +235,18 @@ mod tests {
         m.to_exchange_online = true;
         m.bad_item_limit = Limit::Count(10);
         let counts: BTreeMap<Category, u64> =
-            [(Category::SourcePrincipal, 1500), (Category::TargetPrincipal, 3)].into_iter().collect();
+            [(Category::SourcePrincipal, 1500), (Category::TargetPrincipal, 3)]
+                .into_iter()
+                .collect();
         let l = limits(&m, &counts);
         assert_eq!(l.failing_limit, Some(FailingLimit::SourcePrincipalLimit));
         assert_eq!(l.suggested_bad_item_limit, Some(1503));
         assert!(l.requires_accept_large_data_loss);
 
         let counts: BTreeMap<Category, u64> =
-            [(Category::SourcePrincipal, 900), (Category::TargetPrincipal, 30)].into_iter().collect();
+            [(Category::SourcePrincipal, 900), (Category::TargetPrincipal, 30)]
+                .into_iter()
+                .collect();
         let l = limits(&m, &counts);
         assert_eq!(l.failing_limit, Some(FailingLimit::BadItemLimit));
         assert_eq!(l.suggested_bad_item_limit, Some(30));
@@ -233,7 +258,8 @@ mod tests {
         let mut m = mailbox("Failed", Some("TooManyBadItemsPermanentException"));
         m.bad_item_limit = Limit::Count(0);
         m.bad_items_encountered = Some(60);
-        let counts: BTreeMap<Category, u64> = [(Category::SourcePrincipal, 40)].into_iter().collect();
+        let counts: BTreeMap<Category, u64> =
+            [(Category::SourcePrincipal, 40)].into_iter().collect();
         let l = limits(&m, &counts);
         assert_eq!(l.failing_limit, Some(FailingLimit::BadItemLimit));
         assert_eq!(l.suggested_bad_item_limit, Some(60));

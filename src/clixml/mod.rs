@@ -13,6 +13,7 @@ mod error;
 pub mod escape;
 mod reader;
 mod value;
+pub mod writer;
 
 pub use error::{Error, ErrorKind, Position};
 pub use reader::{Options, Reader, RefPlan, Resolve, scan_references};

@@ -289,7 +289,8 @@ mod tests {
         assert_eq!(base_type_name("Selected.Deserialized.X.Y"), "X.Y");
         let o = Object {
             types: vec![
-                "Deserialized.Microsoft.Exchange.MailboxReplicationService.MoveRequestStatistics".into(),
+                "Deserialized.Microsoft.Exchange.MailboxReplicationService.MoveRequestStatistics"
+                    .into(),
             ]
             .into(),
             ..Object::default()

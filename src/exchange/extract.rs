@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::clixml::{Base, Object, RefId, Value};
 
-use super::access::{has_type, View};
+use super::access::{View, has_type};
 use super::model::{BadItem, Failure, ItemSource, Mailbox, SourceType};
 use super::text;
 
@@ -52,7 +52,9 @@ fn collect(obj: &Arc<Object>, view: View<'_>, out: &mut Vec<Mailbox>, depth: usi
     }
     if has_type(obj, "MigrationUserStatistics") || has_type(obj, "MigrationUser") {
         out.push(migration_user(obj, view));
-    } else if has_type(obj, "MailboxStatistics") || (obj.get("MoveHistory").is_some() && obj.get("Report").is_none()) {
+    } else if has_type(obj, "MailboxStatistics")
+        || (obj.get("MoveHistory").is_some() && obj.get("Report").is_none())
+    {
         out.extend(move_history(obj, view));
     } else if has_type(obj, "Report") && obj.get("Report").is_none() {
         let mut m = Mailbox { source_type: Some(SourceType::Report), ..Mailbox::default() };
@@ -71,10 +73,16 @@ fn collect(obj: &Arc<Object>, view: View<'_>, out: &mut Vec<Mailbox>, depth: usi
 fn request_statistics(o: &Object, view: View<'_>, source: SourceType) -> Mailbox {
     let mut m = Mailbox {
         source_type: Some(source),
-        identity: o.to_string.clone().filter(|s| !s.is_empty()).or_else(|| view.prop_text(o, "Identity")),
+        identity: o
+            .to_string
+            .clone()
+            .filter(|s| !s.is_empty())
+            .or_else(|| view.prop_text(o, "Identity")),
         display_name: view.prop_text(o, "DisplayName"),
         alias: view.prop_text(o, "Alias"),
-        exchange_guid: view.prop_text(o, "ExchangeGuid").or_else(|| view.prop_text(o, "MailboxGuid")),
+        exchange_guid: view
+            .prop_text(o, "ExchangeGuid")
+            .or_else(|| view.prop_text(o, "MailboxGuid")),
         batch: view.prop_text(o, "BatchName"),
         status: view.enum_name(o, "Status"),
         status_detail: view.enum_name(o, "StatusDetail"),
@@ -136,7 +144,11 @@ fn migration_user(o: &Object, view: View<'_>) -> Mailbox {
         };
         item.source = Some(ItemSource::SkippedItems);
         let key = signature(&item);
-        if let Some(existing) = m.bad_items.iter_mut().find(|b| b.source != Some(ItemSource::SkippedItems) && signature(b) == key && b.scoring.is_empty()) {
+        if let Some(existing) = m.bad_items.iter_mut().find(|b| {
+            b.source != Some(ItemSource::SkippedItems)
+                && signature(b) == key
+                && b.scoring.is_empty()
+        }) {
             existing.scoring = item.scoring;
             continue;
         }
@@ -196,7 +208,9 @@ fn read_report(report: &Value, view: View<'_>, m: &mut Mailbox) {
     let lists_present = obj.get("BadItems").is_some() || obj.get("LargeItems").is_some();
 
     // Structured lists first.
-    for (list, source) in [("BadItems", ItemSource::BadItems), ("LargeItems", ItemSource::LargeItems)] {
+    for (list, source) in
+        [("BadItems", ItemSource::BadItems), ("LargeItems", ItemSource::LargeItems)]
+    {
         for v in view.prop_list(&obj, list) {
             push_item(&v, source, None, view, m, &mut seen_items, &mut item_failures);
         }
@@ -212,7 +226,8 @@ fn read_report(report: &Value, view: View<'_>, m: &mut Mailbox) {
             continue;
         };
         let time = view.prop_datetime(&eo, "CreationTime");
-        let msg = view.prop_text(&eo, "Message").or_else(|| eo.to_string.clone()).unwrap_or_default();
+        let msg =
+            view.prop_text(&eo, "Message").or_else(|| eo.to_string.clone()).unwrap_or_default();
         if msg.contains("allowed a large amount of data loss") {
             m.large_data_loss_accepted = true;
         }
@@ -224,7 +239,15 @@ fn read_report(report: &Value, view: View<'_>, m: &mut Mailbox) {
                     m.bad_items[i].timestamp = time.clone();
                 }
             } else if !lists_present || id_of(view, b).is_some() {
-                push_item(b, ItemSource::BadItems, time.clone(), view, m, &mut seen_items, &mut item_failures);
+                push_item(
+                    b,
+                    ItemSource::BadItems,
+                    time.clone(),
+                    view,
+                    m,
+                    &mut seen_items,
+                    &mut item_failures,
+                );
             }
         }
         if let Some(f) = eo.get("Failure").filter(|v| !matches!(v, Value::Nil)) {
@@ -244,12 +267,14 @@ fn read_report(report: &Value, view: View<'_>, m: &mut Mailbox) {
         collect_failure(&f, view, &mut failures, &mut seen_failures);
     }
     // Last resort: the report's own text, the complete entry log.
-    if entries.is_empty() && !lists_present && m.bad_items.is_empty() {
-        if let Some(t) = obj.to_string.as_deref() {
-            read_log_text(t, m);
-            if failures.is_empty() {
-                failures.extend(m.failures.drain(..).map(|f| (None, f)));
-            }
+    if entries.is_empty()
+        && !lists_present
+        && m.bad_items.is_empty()
+        && let Some(t) = obj.to_string.as_deref()
+    {
+        read_log_text(t, m);
+        if failures.is_empty() {
+            failures.extend(m.failures.drain(..).map(|f| (None, f)));
         }
     }
     // A bad item's own failure is not a second event.
@@ -308,10 +333,10 @@ fn collect_failure(
     seen: &mut HashSet<RefId>,
 ) {
     let id = id_of(view, v);
-    if let Some(id) = &id {
-        if !seen.insert(id.clone()) {
-            return;
-        }
+    if let Some(id) = &id
+        && !seen.insert(id.clone())
+    {
+        return;
     }
     out.push((id, failure_of(v, view)));
 }
@@ -336,11 +361,12 @@ fn bad_message(o: &Object, view: View<'_>) -> BadItem {
         ..BadItem::default()
     };
     // A record whose members were flattened away: fall back to its text.
-    if item.kind.is_none() && item.folder.is_none() {
-        if let Some(parsed) = item.text.as_deref().and_then(text::bad_item) {
-            let failure = item.failure.take();
-            item = BadItem { failure, scoring: std::mem::take(&mut item.scoring), ..parsed };
-        }
+    if item.kind.is_none()
+        && item.folder.is_none()
+        && let Some(parsed) = item.text.as_deref().and_then(text::bad_item)
+    {
+        let failure = item.failure.take();
+        item = BadItem { failure, scoring: std::mem::take(&mut item.scoring), ..parsed };
     }
     item
 }
@@ -357,12 +383,13 @@ pub fn failure_of(v: &Value, view: View<'_>) -> Failure {
                 data_context: view.prop_text(&o, "DataContext"),
                 exception_types: exception_types(&o, view),
             };
-            if f.failure_type.is_none() && f.message.is_none() {
-                if let Some(t) = &o.to_string {
-                    let parsed = text::failure(t);
-                    f.failure_type = parsed.failure_type;
-                    f.message = parsed.message;
-                }
+            if f.failure_type.is_none()
+                && f.message.is_none()
+                && let Some(t) = &o.to_string
+            {
+                let parsed = text::failure(t);
+                f.failure_type = parsed.failure_type;
+                f.message = parsed.message;
             }
             f
         }
@@ -399,8 +426,10 @@ fn read_log_text(text: &str, m: &mut Mailbox) {
         }
         if let Some(item) = text::bad_item_from_log(e) {
             m.bad_items.push(item);
-        } else if let Some(rest) =
-            e.message.strip_prefix("Fatal error ").or_else(|| e.message.strip_prefix("Transient error "))
+        } else if let Some(rest) = e
+            .message
+            .strip_prefix("Fatal error ")
+            .or_else(|| e.message.strip_prefix("Transient error "))
         {
             let ty = rest.split([' ', ':']).next().unwrap_or("").to_string();
             m.failures.push(Failure {
@@ -424,10 +453,18 @@ fn merge_failures(m: &mut Mailbox, failures: Vec<Failure>) {
             m.failures.push(f);
             continue;
         }
-        // Flattened exports: the same event as an item's text? Match once.
-        let key = failure_signature(&f);
+        // Flattened exports: the same event as an item's text? Match once,
+        // on whatever the failure still says (side always; folder and
+        // principal when they survived).
+        let (side, folder, who) = failure_signature(&f);
         let hit = m.bad_items.iter().enumerate().position(|(i, b)| {
-            !used[i] && b.failure.as_ref().is_none_or(|bf| bf.failure_type.is_none()) && item_signature(b) == key
+            if used[i] || b.failure.as_ref().is_some_and(|bf| bf.failure_type.is_some()) {
+                return false;
+            }
+            let (b_side, b_folder, b_who) = item_signature(b);
+            b_side == Some(side)
+                && (folder.is_none() || folder == b_folder)
+                && (who.is_none() || who == b_who)
         });
         match hit {
             Some(i) => {
@@ -452,15 +489,23 @@ fn merge_failures(m: &mut Mailbox, failures: Vec<Failure>) {
     }
 }
 
-/// Identity of a principal event: side, folder, principal SID/alias.
-fn item_signature(b: &BadItem) -> (bool, Option<String>, Option<String>) {
+/// Identity of a principal event: side (`Some(true)` source, `Some(false)`
+/// target, `None` not a principal error), folder, principal SID or alias.
+fn item_signature(b: &BadItem) -> (Option<bool>, Option<String>, Option<String>) {
     let t = b.all_text();
-    let source = t.contains("source forest") && !t.contains("target forest");
+    let side = if t.contains("principal in the target forest") {
+        Some(false)
+    } else if t.contains("principal from the source forest") {
+        Some(true)
+    } else {
+        None
+    };
     let p = text::principal_values(&t);
-    (source, b.folder.clone(), p.sid.or(p.alias))
+    (side, b.folder.clone(), p.sid.or(p.alias))
 }
 
 fn failure_signature(f: &Failure) -> (bool, Option<String>, Option<String>) {
+    // `true` for the source side.
     let t = f.all_text();
     let source = f.failure_type.as_deref() == Some("SourcePrincipalMappingException");
     let folder = f

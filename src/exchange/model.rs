@@ -75,9 +75,9 @@ impl Failure {
         if t.contains("Permanent") {
             return false;
         }
-        self.exception_types
-            .iter()
-            .any(|e| e.contains("Transient") || e == "MapiRetryable" || e == "ConnectionFailedTransient")
+        self.exception_types.iter().any(|e| {
+            e.contains("Transient") || e == "MapiRetryable" || e == "ConnectionFailedTransient"
+        })
     }
 
     /// Message and data context, for text matching.

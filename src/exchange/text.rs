@@ -93,7 +93,9 @@ pub fn bad_item(text: &str) -> Option<BadItem> {
 /// The folder of a source-side principal message:
 /// `… for folder "X"/"FolderNTSD": …` (typographic quotes accepted too).
 pub fn principal_folder(text: &str) -> Option<String> {
-    for (open, close) in [("for folder \"", "\"/\"FolderNTSD\""), ("for folder “", "”/”FolderNTSD”")] {
+    for (open, close) in
+        [("for folder \"", "\"/\"FolderNTSD\""), ("for folder “", "”/”FolderNTSD”")]
+    {
         if let Some(start) = text.find(open) {
             let rest = &text[start + open.len()..];
             if let Some(end) = rest.rfind(close) {
@@ -139,7 +141,8 @@ impl PrincipalValues {
     }
 }
 
-const KEYS: [&str; 7] = ["Alias", "DisplayName", "MailboxGuid", "SID", "ObjectGuid", "LegDN", "Proxies"];
+const KEYS: [&str; 7] =
+    ["Alias", "DisplayName", "MailboxGuid", "SID", "ObjectGuid", "LegDN", "Proxies"];
 
 /// Parses `Key: value;` principal values. Any key may be absent; values may
 /// contain `;` (a display name), so a value runs to the next `; <Key>: `.
@@ -152,7 +155,9 @@ pub fn principal_values(text: &str) -> PrincipalValues {
         while let Some(i) = text[from..].find(&pat) {
             let at = from + i;
             let before = text[..at].trim_end_matches(' ');
-            let boundary = before.is_empty() || before.ends_with([';', ':', '\n', ',']) || before.ends_with("values");
+            let boundary = before.is_empty()
+                || before.ends_with([';', ':', '\n', ','])
+                || before.ends_with("values");
             if boundary {
                 marks.push((at, key));
             }
@@ -204,8 +209,10 @@ pub fn find_sid(text: &str) -> Option<String> {
     let mut from = 0;
     while let Some(i) = text[from..].find("S-1-") {
         let at = from + i;
-        let tail: String =
-            text[at..].chars().take_while(|c| c.is_ascii_digit() || *c == '-' || *c == 'S').collect();
+        let tail: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == 'S')
+            .collect();
         let tail = tail.trim_end_matches('-');
         if tail.len() > 6 && tail[2..].bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             return Some(tail.to_string());
@@ -252,7 +259,9 @@ fn entry_line(line: &str) -> Option<LogEntry> {
     let ok_time = time.len() >= 8
         && time.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && time.bytes().filter(u8::is_ascii_digit).count() >= 6
-        && time.chars().all(|c| c.is_ascii_digit() || " /.:-APMapm".contains(c) || c.is_alphabetic());
+        && time
+            .chars()
+            .all(|c| c.is_ascii_digit() || " /.:-APMapm".contains(c) || c.is_alphabetic());
     if !ok_time {
         return None;
     }
@@ -262,7 +271,11 @@ fn entry_line(line: &str) -> Option<LogEntry> {
     if server.is_empty() || server.contains(' ') && !server.contains("MRS") {
         return None;
     }
-    Some(LogEntry { time: time.to_string(), server: server.to_string(), message: rest[close + 2..].to_string() })
+    Some(LogEntry {
+        time: time.to_string(),
+        server: server.to_string(),
+        message: rest[close + 2..].to_string(),
+    })
 }
 
 /// The bad item a log entry reports, if it reports one.
@@ -277,10 +290,8 @@ pub fn bad_item_from_log(entry: &LogEntry) -> Option<BadItem> {
     } else {
         return None;
     };
-    let mut item = bad_item(rest).unwrap_or_else(|| BadItem {
-        text: Some(rest.trim().to_string()),
-        ..BadItem::default()
-    });
+    let mut item = bad_item(rest)
+        .unwrap_or_else(|| BadItem { text: Some(rest.trim().to_string()), ..BadItem::default() });
     if large {
         item.kind = Some("LargeItem".into());
     } else if missing && item.kind.as_deref() != Some("MissingFolder") {
@@ -306,7 +317,8 @@ mod tests {
 
     #[test]
     fn bad_item_shapes() {
-        let b = bad_item(r#"Item (IPM.Note) Subject:"Re: "quoted", here", Folder:"Inbox/a"b""#).unwrap();
+        let b = bad_item(r#"Item (IPM.Note) Subject:"Re: "quoted", here", Folder:"Inbox/a"b""#)
+            .unwrap();
         assert_eq!(b.kind.as_deref(), Some("CorruptItem"));
         assert_eq!(b.subject.as_deref(), Some(r#"Re: "quoted", here"#));
         assert_eq!(b.folder.as_deref(), Some(r#"Inbox/a"b"#));
@@ -317,11 +329,18 @@ mod tests {
         assert_eq!(b.kind.as_deref(), Some("LargeItem"));
         assert_eq!(b.size, Some(42_151_234));
 
-        let b = bad_item(r#"Missing Item (IPM.Appointment) Subject:"Lunch", Folder:"Calendar""#).unwrap();
+        let b = bad_item(r#"Missing Item (IPM.Appointment) Subject:"Lunch", Folder:"Calendar""#)
+            .unwrap();
         assert_eq!(b.kind.as_deref(), Some("MissingItem"));
-        assert_eq!(bad_item(r#"Folder ACL "Inbox""#).unwrap().kind.as_deref(), Some("CorruptFolderACL"));
+        assert_eq!(
+            bad_item(r#"Folder ACL "Inbox""#).unwrap().kind.as_deref(),
+            Some("CorruptFolderACL")
+        );
         assert_eq!(bad_item(r#"Folder rule "Inbox""#).unwrap().folder.as_deref(), Some("Inbox"));
-        assert_eq!(bad_item(r#"Search folder "Unread""#).unwrap().kind.as_deref(), Some("CorruptSearchFolderCriteria"));
+        assert_eq!(
+            bad_item(r#"Search folder "Unread""#).unwrap().kind.as_deref(),
+            Some("CorruptSearchFolderCriteria")
+        );
         assert_eq!(
             bad_item(r#"The following property error occurred for folder "Top": "Property '0x1' has mismatching values""#)
                 .unwrap()
@@ -347,7 +366,8 @@ mod tests {
         assert_eq!(p.legacy_dn.as_deref(), Some("/o=Contoso/ou=Exchange/cn=Recipients/cn=jdoe"));
         assert_eq!(p.proxies, ["X500:/o=Contoso/cn=jdoe", "SMTP:jdoe@contoso.com"]);
 
-        let sid_only = principal_values("principal values: SID: S-1-5-21-9-9-9-500; ObjectGuid: abc;.");
+        let sid_only =
+            principal_values("principal values: SID: S-1-5-21-9-9-9-500; ObjectGuid: abc;.");
         assert_eq!(sid_only.sid.as_deref(), Some("S-1-5-21-9-9-9-500"));
         assert_eq!(sid_only.alias, None);
         assert_eq!(sid_only.object_guid.as_deref(), Some("abc"));
@@ -367,7 +387,10 @@ mod tests {
         let entries = log_entries(text);
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].server, "AM6PR04MB5191");
-        assert_eq!(entries[1].message, "Stage: LoadingMessages. Percent complete: 20.\ncontinuation line");
+        assert_eq!(
+            entries[1].message,
+            "Stage: LoadingMessages. Percent complete: 20.\ncontinuation line"
+        );
         let b = bad_item_from_log(&entries[0]).unwrap();
         assert_eq!(b.kind.as_deref(), Some("CorruptFolderACL"));
         assert_eq!(b.folder.as_deref(), Some("Inbox"));

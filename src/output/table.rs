@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use crate::classify::{Class, Side};
 use crate::exchange::access::Limit;
-use crate::summary::{mailbox_label, Run};
+use crate::summary::{Run, mailbox_label};
 use crate::verdict::Verdict;
 
 /// How to draw tables.
@@ -25,7 +25,11 @@ pub struct TableStyle {
 
 fn new_table(style: TableStyle, header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_style(if style.ascii { presets::ASCII_FULL_CONDENSED } else { presets::UTF8_FULL_CONDENSED });
+    t.load_style(if style.ascii {
+        presets::ASCII_FULL_CONDENSED
+    } else {
+        presets::UTF8_FULL_CONDENSED
+    });
     t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_width(style.width);
     if style.color {
@@ -58,6 +62,28 @@ fn verdict_cell(v: Verdict, color: bool) -> Cell {
     })
 }
 
+/// Which limit stopped the move, with its configured value.
+fn failed_on(a: &crate::summary::Analysed) -> String {
+    use crate::verdict::{EXO_SOURCE_PRINCIPAL_LIMIT, FailingLimit};
+    let m = &a.mailbox;
+    match a.limits.failing_limit {
+        None => "-".into(),
+        Some(FailingLimit::BadItemLimit) => {
+            format!("BadItemLimit {}", limit_text(m.bad_item_limit))
+        }
+        Some(FailingLimit::LargeItemLimit) => {
+            format!("LargeItemLimit {}", limit_text(m.large_item_limit))
+        }
+        Some(FailingLimit::SourcePrincipalLimit) => {
+            format!("EXO source principal limit {EXO_SOURCE_PRINCIPAL_LIMIT}")
+        }
+        Some(FailingLimit::MissingItemThreshold) => "missing items".into(),
+        Some(FailingLimit::DataConsistencyScore) => {
+            format!("DCS {}", m.data_consistency_score.as_deref().unwrap_or("?"))
+        }
+    }
+}
+
 fn limit_text(l: Limit) -> String {
     match l {
         Limit::Absent => "-".into(),
@@ -71,7 +97,10 @@ fn limit_text(l: Limit) -> String {
 pub fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => {
+            '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}' => {
                 format!("\\u{{{:x}}}", c as u32)
             }
             c if c.is_control() => format!("\\x{:02x}", c as u32),
@@ -84,19 +113,28 @@ pub fn sanitize(s: &str) -> String {
 pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<()> {
     let mut t = new_table(
         style,
-        &["Mailbox", "Status", "Perm", "Corrupt", "Large", "Missing", "Other", "Verdict", "Limit", "Suggested"],
+        &[
+            "Mailbox",
+            "Status",
+            "Perm",
+            "Corrupt",
+            "Large",
+            "Missing",
+            "Other",
+            "Verdict",
+            "Failed on",
+            "Suggested BIL",
+        ],
     );
     for a in &run.mailboxes {
         let classes = a.counts.classes();
         let n = |c: Class| classes.get(&c).copied().unwrap_or(0);
         let status = a.mailbox.status.clone().unwrap_or_else(|| "-".into());
-        let limit = format!(
-            "{}{}",
-            limit_text(a.mailbox.bad_item_limit),
-            a.limits.failing_limit.map(|f| format!(" ({})", serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())).unwrap_or_default()
-        );
+        let limit = failed_on(a);
         let suggested = match a.limits.suggested_bad_item_limit {
-            Some(n) if a.limits.requires_accept_large_data_loss => format!("{n} +AcceptLargeDataLoss"),
+            Some(n) if a.limits.requires_accept_large_data_loss => {
+                format!("{n} +AcceptLargeDataLoss")
+            }
             Some(n) => n.to_string(),
             None => "-".into(),
         };
@@ -120,14 +158,28 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
         .iter()
         .filter_map(|v| totals.verdicts.0.get(v).map(|n| format!("{n} {}", v.key())))
         .collect();
-    writeln!(out, "{} mailboxes: {}", totals.mailboxes, if verdicts.is_empty() { "-".into() } else { verdicts.join(", ") })?;
+    let noun = if totals.mailboxes == 1 { "mailbox" } else { "mailboxes" };
+    writeln!(
+        out,
+        "{} {noun}: {}",
+        totals.mailboxes,
+        if verdicts.is_empty() { "-".into() } else { verdicts.join(", ") }
+    )?;
 
     if !run.principals.is_empty() {
         writeln!(out)?;
         writeln!(out, "Top principals (by mailboxes affected)")?;
-        let mut p = new_table(style, &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"]);
+        let mut p =
+            new_table(style, &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"]);
         for s in run.principals.iter().take(15) {
-            let name = s.alias.clone().or_else(|| s.display_name.clone()).or_else(|| s.legacy_dn.clone()).unwrap_or_else(|| "-".into());
+            let name = s
+                .alias
+                .clone()
+                .or_else(|| s.display_name.clone())
+                .or_else(|| s.legacy_dn.clone())
+                .unwrap_or_else(|| {
+                    if s.sid.is_none() { "(not named in the export)".into() } else { "-".into() }
+                });
             p.add_row(vec![
                 Cell::new(match s.side {
                     Side::Source => "source",
@@ -149,7 +201,9 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
     let mut failures: BTreeMap<&str, (u64, bool)> = BTreeMap::new();
     for a in &run.mailboxes {
         for f in &a.mailbox.failures {
-            let e = failures.entry(f.failure_type.as_deref().unwrap_or("(unknown)")).or_insert((0, true));
+            let e = failures
+                .entry(f.failure_type.as_deref().unwrap_or("(unknown)"))
+                .or_insert((0, true));
             e.0 += 1;
             e.1 &= f.is_transient();
         }
@@ -159,9 +213,13 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
         writeln!(out, "Failures (other than bad items' own)")?;
         let mut f = new_table(style, &["FailureType", "Kind", "Count"]);
         let mut rows: Vec<_> = failures.into_iter().collect();
-        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
         for (ty, (n, transient)) in rows {
-            f.add_row(vec![Cell::new(sanitize(ty)), Cell::new(if transient { "transient" } else { "permanent" }), num(n)]);
+            f.add_row(vec![
+                Cell::new(sanitize(ty)),
+                Cell::new(if transient { "transient" } else { "permanent" }),
+                num(n),
+            ]);
         }
         writeln!(out, "{f}")?;
     }

@@ -6,4 +6,5 @@ mod cli;
 mod corpus;
 mod fixtures;
 mod roundtrip;
+mod samples;
 mod small_buffers;

@@ -1,0 +1,583 @@
+//! The bundled samples: each a realistic export that demonstrates one
+//! situation an admin meets, with what the tool must find in it.
+
+use super::{BadSpec, FailureSpec, ItemSpec, MailboxKind, MailboxSpec, Shape, SpecLimit};
+
+/// How a sample file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleEncoding {
+    /// UTF-8 without BOM, LF (PowerShell 7's Export-Clixml).
+    Utf8,
+    /// UTF-16 LE with BOM, CRLF (Windows PowerShell 5.1's Export-Clixml).
+    Utf16LeBom,
+}
+
+/// One bundled sample.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// File name under `samples/`.
+    pub file: &'static str,
+    /// Encoding.
+    pub encoding: SampleEncoding,
+    /// What it demonstrates.
+    pub description: &'static str,
+    /// The mailboxes in it, in order.
+    pub mailboxes: Vec<MailboxSpec>,
+}
+
+/// A small deterministic generator (xorshift) so samples never change.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// Seeded generator.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+    /// Next number.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+    /// One of the items.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const FOLDERS: [&str; 12] = [
+    "Inbox",
+    "Inbox/Projects",
+    "Inbox/Projects/Q3 \"Launch\"",
+    "Calendar",
+    "Contacts",
+    "Sent Items",
+    "Shared; Finance",
+    "Archive/2019",
+    "Archive/O'Brien files",
+    "Tasks",
+    "Notes",
+    "Inbox/Vendors & Partners",
+];
+
+/// A GUID-shaped string from a seed.
+pub fn fake_guid(rng: &mut Rng) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        (a >> 32) as u32,
+        (a >> 16) as u16,
+        a as u16 & 0x0fff | 0x4000,
+        (b >> 48) as u16 & 0x3fff | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+fn timestamp(day: u32, minute: u32) -> String {
+    format!(
+        "2024-05-{day:02}T{:02}:{:02}:{:02}.1234567Z",
+        9 + minute / 60 % 12,
+        minute % 60,
+        (minute * 7) % 60
+    )
+}
+
+fn data_context_folder(folder: &str, rng: &mut Rng) -> String {
+    format!(
+        "--------\r\nOperation: IFolder.SetSecurityDescriptor\r\nOperationSide: Target\r\nFolder: '{folder}', entryId [len=46, data=0000000038A1BB1005E5101AA1BB08002B2A56C20001{:016X}], parentId [len=46, data=0000000038A1BB1005E5101AA1BB08002B2A56C200010000000000000001]",
+        rng.next_u64()
+    )
+}
+
+/// A source principal error: a folder ACE whose SID no longer resolves.
+pub fn source_principal(folder: &str, sid: &str, rng: &mut Rng, minute: u32) -> ItemSpec {
+    let text = format!(
+        "Unable to translate principals for folder \"{folder}\"/\"FolderNTSD\": Failed to find a principal from the source forest."
+    );
+    ItemSpec {
+        bad: BadSpec {
+            kind: "CorruptFolderACL".into(),
+            category: Some("SourcePrincipalError".into()),
+            folder: Some(folder.into()),
+            entry_id_hex: format!("{:032X}", rng.next_u64()),
+            text_override: Some(text),
+            ..BadSpec::default()
+        },
+        failure: Some(FailureSpec {
+            timestamp: timestamp(14, minute),
+            failure_type: "SourcePrincipalMappingException".into(),
+            side: Some("Source"),
+            message: "Failed to find a principal from the source forest.".into(),
+            data_context: Some(format!("{}\r\nSID: {sid};", data_context_folder(folder, rng))),
+            exception_types: vec![("Exchange", 1), ("MRS", 10), ("MRSPermanent", 12)],
+        }),
+        failure_in_report_failures: true,
+    }
+}
+
+/// A principal known on premises but missing in Exchange Online.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// Alias (absent for a plain security group).
+    pub alias: Option<&'static str>,
+    /// Display name.
+    pub display_name: Option<&'static str>,
+    /// SID.
+    pub sid: &'static str,
+    /// legacyExchangeDN (absent when not mail-enabled).
+    pub legacy_dn: Option<&'static str>,
+    /// SMTP address.
+    pub smtp: Option<&'static str>,
+}
+
+impl Principal {
+    fn values(&self, object_guid: &str, mailbox_guid: &str) -> String {
+        let mut v = String::new();
+        if let Some(a) = self.alias {
+            v.push_str(&format!("Alias: {a}; "));
+        }
+        if let Some(d) = self.display_name {
+            v.push_str(&format!("DisplayName: {d}; "));
+        }
+        if self.alias.is_some() {
+            v.push_str(&format!("MailboxGuid: {mailbox_guid}; "));
+        }
+        v.push_str(&format!("SID: {}; ObjectGuid: {object_guid}; ", self.sid));
+        if let Some(dn) = self.legacy_dn {
+            v.push_str(&format!("LegDN: {dn}; "));
+        }
+        if self.legacy_dn.is_some() || self.smtp.is_some() {
+            v.push_str("Proxies: [");
+            if let Some(dn) = self.legacy_dn {
+                v.push_str(&format!("X500:{dn}; "));
+            }
+            if let Some(smtp) = self.smtp {
+                v.push_str(&format!("SMTP:{smtp};"));
+            }
+            v.push_str("]; ");
+        }
+        v.trim_end().to_string() + "."
+    }
+}
+
+/// A target principal error on the mailbox security descriptor or a folder.
+pub fn target_principal(
+    p: &Principal,
+    folder: Option<&str>,
+    rng: &mut Rng,
+    minute: u32,
+) -> ItemSpec {
+    let object_guid = fake_guid(rng);
+    let mailbox_guid = fake_guid(rng);
+    let values = p.values(&object_guid, &mailbox_guid);
+    let message = format!(
+        "Failed to find a principal in the target forest that corresponds to the following source forest principal values: {values}"
+    );
+    let (kind, text) = match folder {
+        Some(f) => (
+            "CorruptFolderACL",
+            format!("Unable to translate principals for folder \"{f}\"/\"FolderNTSD\": {message}"),
+        ),
+        None => (
+            "CorruptMailboxSecurityDescriptor",
+            format!("Unable to translate principals to the target mailbox: {message}"),
+        ),
+    };
+    let dc = match folder {
+        Some(f) => format!("{}\r\n{values}", data_context_folder(f, rng)),
+        None => format!(
+            "--------\r\nOperation: IDestinationMailbox.SetMailboxSecurityDescriptor\r\nOperationSide: Target\r\n{values}"
+        ),
+    };
+    ItemSpec {
+        bad: BadSpec {
+            kind: kind.into(),
+            category: Some("TargetPrincipalError".into()),
+            folder: folder.map(str::to_string),
+            entry_id_hex: format!("{:032X}", rng.next_u64()),
+            text_override: Some(text),
+            ..BadSpec::default()
+        },
+        failure: Some(FailureSpec {
+            timestamp: timestamp(14, minute),
+            failure_type: "TargetPrincipalMappingException".into(),
+            side: Some("Target"),
+            message,
+            data_context: Some(dc),
+            exception_types: vec![("Exchange", 1), ("MRS", 10), ("MRSPermanent", 12)],
+        }),
+        failure_in_report_failures: true,
+    }
+}
+
+/// A data item (corrupt, large, missing) with a plausible message.
+pub fn data_item(kind: &str, rng: &mut Rng, minute: u32) -> ItemSpec {
+    let subjects = [
+        "Q3 forecast (final) — v2",
+        "RE: Contract \"Alpha\" & renewal",
+        "Weekly status",
+        "Photos from the offsite 📷",
+        "FW: invoice #4471",
+        "=HYPERLINK(\"http://example.invalid\")",
+    ];
+    let senders = ["Alex Wilber", "Megan Bowen", "Lee Gu", "Isaiah Langer", "Nestor Wilke"];
+    let (class, size, folder) = match kind {
+        "LargeItem" => ("IPM.Note", 160_000_000 + rng.below(60_000_000), "Sent Items"),
+        "MissingItem" => ("IPM.Appointment", 20_000 + rng.below(80_000), "Calendar"),
+        _ => ("IPM.Note", 8_000 + rng.below(400_000), *rng.pick(&FOLDERS)),
+    };
+    let failure = match kind {
+        "CorruptItem" => Some(FailureSpec {
+            timestamp: timestamp(14, minute),
+            failure_type: "CorruptDataException".into(),
+            side: Some("Source"),
+            message: "The item is corrupted and can't be copied. --> MapiExceptionCorruptData: Unable to read message. (hr=0x80004005, ec=1206)\r\nDiagnostic context:\r\n    Lid: 55847   EMSMDBPOOL.EcPoolSessionDoRpc called [length=1234]\r\n    Lid: 43559   StoreEc: 0x4B6".into(),
+            data_context: Some("--------\r\nOperation: ISourceMailbox.ExportMessages\r\nOperationSide: Source".into()),
+            exception_types: vec![("Exchange", 1), ("Mapi", 30), ("MapiCorruptData", 44)],
+        }),
+        _ => None,
+    };
+    let day = 1 + rng.below(27) as u32;
+    ItemSpec {
+        bad: BadSpec {
+            kind: kind.into(),
+            category: Some(if kind == "CorruptItem" { "Default" } else { "" }.to_string())
+                .filter(|c| !c.is_empty()),
+            folder: Some(folder.into()),
+            subject: Some(rng.pick(&subjects).to_string()),
+            sender: Some(rng.pick(&senders).to_string()),
+            recipient: Some("Adele Vance".into()),
+            message_class: Some(class.into()),
+            size: Some(size),
+            date_sent: Some(format!("2023-{:02}-{day:02}T08:15:00Z", 1 + rng.below(12))),
+            date_received: Some(format!("2023-{:02}-{day:02}T08:15:02Z", 1 + rng.below(12))),
+            entry_id_hex: format!("{:032X}{:032X}", rng.next_u64(), rng.next_u64()),
+            ..BadSpec::default()
+        },
+        failure,
+        failure_in_report_failures: false,
+    }
+}
+
+/// A folder-level bad item (rule, search folder, property).
+pub fn folder_item(kind: &str, folder: &str, rng: &mut Rng) -> ItemSpec {
+    ItemSpec {
+        bad: BadSpec {
+            kind: kind.into(),
+            folder: Some(folder.into()),
+            entry_id_hex: format!("{:032X}", rng.next_u64()),
+            ..BadSpec::default()
+        },
+        failure: None,
+        failure_in_report_failures: false,
+    }
+}
+
+fn transient(minute: u32) -> FailureSpec {
+    FailureSpec {
+        timestamp: timestamp(14, minute),
+        failure_type: "CommunicationErrorTransientException".into(),
+        side: Some("Source"),
+        message: "The call to 'https://mail.contoso.com/EWS/mrsproxy.svc' failed. Error details: The operation has timed out. --> The operation has timed out.".into(),
+        data_context: None,
+        exception_types: vec![("Exchange", 1), ("Transient", 2), ("MRSTransient", 11)],
+    }
+}
+
+fn fatal(ty: &str, message: &str, minute: u32) -> FailureSpec {
+    FailureSpec {
+        timestamp: timestamp(14, minute),
+        failure_type: ty.into(),
+        side: None,
+        message: message.into(),
+        data_context: None,
+        exception_types: vec![("Exchange", 1), ("MRS", 10), ("MRSPermanent", 12)],
+    }
+}
+
+const TOO_MANY_BAD: &str = "This mailbox exceeded the maximum number of corrupted items that were specified for this move request.";
+const TOO_MANY_LARGE: &str =
+    "This mailbox exceeded the maximum number of large items that were specified for this request.";
+
+fn base(rng: &mut Rng, display: &str, alias: &str) -> MailboxSpec {
+    MailboxSpec {
+        kind: MailboxKind::MoveRequest,
+        display_name: display.into(),
+        alias: alias.into(),
+        guid: fake_guid(rng),
+        batch: Some("MigrationService:Wave-3 Finance".into()),
+        status: ("Completed", 10),
+        status_detail: ("Completed", 100),
+        failure_type: None,
+        message: None,
+        bad_item_limit: SpecLimit::Count(10),
+        large_item_limit: SpecLimit::Count(0),
+        onboarding: true,
+        size: 2_400_000_000 + rng.below(900_000_000),
+        items: Vec::new(),
+        failures: Vec::new(),
+        shape: Shape::Structured,
+        start: (2024, 5, 14, 8, 0, 0),
+        dcs: None,
+        unapproved: None,
+    }
+}
+
+fn failed_bad_items(m: &mut MailboxSpec) {
+    m.status = ("Failed", 99);
+    m.status_detail = ("FailedBadItemLimit", 71);
+    m.failure_type = Some("TooManyBadItemsPermanentException".into());
+    m.message = Some(format!("Error: {TOO_MANY_BAD}"));
+    m.failures.push(fatal("TooManyBadItemsPermanentException", TOO_MANY_BAD, 500));
+}
+
+/// Deleted-user SIDs that still sit in folder ACLs.
+pub const ORPHAN_SIDS: [&str; 6] = [
+    "S-1-5-21-1004336348-1177238915-682003330-1108",
+    "S-1-5-21-1004336348-1177238915-682003330-1291",
+    "S-1-5-21-1004336348-1177238915-682003330-2017",
+    "S-1-5-21-1004336348-1177238915-682003330-4410",
+    "S-1-5-21-2147483647-123456789-987654321-5001",
+    "S-1-5-21-1004336348-1177238915-682003330-7733",
+];
+
+/// A plain security group (not mail-enabled) used for folder permissions.
+pub const GROUP: Principal = Principal {
+    alias: None,
+    display_name: Some("SG-Finance-RW"),
+    sid: "S-1-5-21-1004336348-1177238915-682003330-3120",
+    legacy_dn: None,
+    smtp: None,
+};
+
+/// A user outside the directory-sync scope.
+pub const UNSYNCED_USER: Principal = Principal {
+    alias: Some("k.okafor"),
+    display_name: Some("Okafor, Kemi (Contractor; Legal)"),
+    sid: "S-1-5-21-1004336348-1177238915-682003330-5566",
+    legacy_dn: Some(
+        "/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=k.okafor",
+    ),
+    smtp: Some("k.okafor@contoso.com"),
+};
+
+/// The bundled samples.
+pub fn samples() -> Vec<Sample> {
+    let mut rng = Rng::new(0x5EED_2024);
+    let mut out = Vec::new();
+
+    // 1. Healthy.
+    let mut healthy = base(&mut rng, "Adele Vance", "adelev");
+    healthy.failures.push(transient(30));
+    out.push(Sample {
+        file: "healthy.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "A completed move: no bad items, one transient MRSProxy timeout that healed by itself.",
+        mailboxes: vec![healthy],
+    });
+
+    // 2. Nearly all source principal errors, past Exchange Online's 1000.
+    let mut src = base(&mut rng, "Megan Bowen", "meganb");
+    failed_bad_items(&mut src);
+    for i in 0..1020u32 {
+        // Deleted users held rights on many project folders each.
+        let folder = format!("{}/Project {:03}", FOLDERS[i as usize % FOLDERS.len()], i / 3);
+        let sid = *rng.pick(&ORPHAN_SIDS);
+        src.items.push(source_principal(&folder, sid, &mut rng, 100 + i % 400));
+    }
+    src.items.push(target_principal(&UNSYNCED_USER, None, &mut rng, 160));
+    src.items.push(target_principal(&GROUP, Some("Shared; Finance"), &mut rng, 161));
+    src.failures.insert(0, transient(40));
+    out.push(Sample {
+        file: "source-principals.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "Failed with TooManyBadItemsPermanentException: 1,020 of its 1,022 bad items are folder ACL entries of deleted users whose SIDs no longer resolve on premises (SourcePrincipalMappingException), more than Exchange Online's built-in 1000 for them; 2 are target principal errors. No mail is at risk.",
+        mailboxes: vec![src],
+    });
+
+    // 3. Target principals: a non-mail-enabled group and an unsynced user.
+    let mut tgt = base(&mut rng, "Lee Gu", "leeg");
+    failed_bad_items(&mut tgt);
+    tgt.items.push(target_principal(&UNSYNCED_USER, None, &mut rng, 120));
+    for (i, f) in
+        ["Inbox", "Calendar", "Shared; Finance", "Inbox/Projects/Q3 \"Launch\""].iter().enumerate()
+    {
+        tgt.items.push(target_principal(&GROUP, Some(f), &mut rng, 121 + i as u32));
+    }
+    for (i, f) in ["Inbox", "Contacts", "Archive/O'Brien files"].iter().enumerate() {
+        tgt.items.push(target_principal(&UNSYNCED_USER, Some(f), &mut rng, 130 + i as u32));
+    }
+    for i in 0..4u32 {
+        tgt.items.push(target_principal(&GROUP, Some(FOLDERS[4 + i as usize]), &mut rng, 140 + i));
+    }
+    out.push(Sample {
+        file: "target-principals.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "Failed with TooManyBadItemsPermanentException: 12 target principal errors from a security group that is not mail-enabled (SG-Finance-RW, SID only) and a user outside the sync scope (k.okafor, with LegDN and X500 proxy); only permissions are lost.",
+        mailboxes: vec![tgt],
+    });
+
+    // 4. Real corruption and large items.
+    let mut data = base(&mut rng, "Isaiah Langer", "isaiahl");
+    data.onboarding = false;
+    data.batch = None;
+    data.bad_item_limit = SpecLimit::Count(10);
+    data.large_item_limit = SpecLimit::Count(1);
+    data.status = ("Failed", 99);
+    data.status_detail = ("FailedOther", 76);
+    data.failure_type = Some("TooManyLargeItemsPermanentException".into());
+    data.message = Some(format!("Error: {TOO_MANY_LARGE}"));
+    for i in 0..3u32 {
+        data.items.push(data_item("CorruptItem", &mut rng, 100 + i));
+    }
+    for i in 0..2u32 {
+        data.items.push(data_item("LargeItem", &mut rng, 110 + i));
+    }
+    data.items.push(data_item("MissingItem", &mut rng, 120));
+    data.items.push(folder_item("CorruptFolderRule", "Inbox", &mut rng));
+    data.items.push(folder_item("CorruptSearchFolderCriteria", "Finder/Unread Mail", &mut rng));
+    data.items.push(source_principal("Calendar", ORPHAN_SIDS[0], &mut rng, 130));
+    data.failures.push(fatal("TooManyLargeItemsPermanentException", TOO_MANY_LARGE, 500));
+    out.push(Sample {
+        file: "corrupt-and-large.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "An on-premises (local) move failed with TooManyLargeItemsPermanentException: 3 corrupt items (MapiExceptionCorruptData), 2 items over 150 MB, 1 missing calendar item, a corrupt Inbox rule, a corrupt search folder and one orphaned-SID folder ACL. Mail is at risk.",
+        mailboxes: vec![data],
+    });
+
+    // 5. A batch of mailboxes, as Windows PowerShell 5.1 writes it.
+    let mut batch = Vec::new();
+    let people = [
+        ("Nestor Wilke", "nestorw"),
+        ("Pradeep Gupta", "pradeepg"),
+        ("Lynne Robbins", "lynner"),
+        ("Joni Sherman", "jonis"),
+        ("Grady Archie", "gradya"),
+    ];
+    for (n, (display, alias)) in people.iter().enumerate() {
+        let mut m = base(&mut rng, display, alias);
+        match n {
+            0 => {}
+            1 | 2 => {
+                failed_bad_items(&mut m);
+                for i in 0..(8 + 6 * n as u32) {
+                    let sid = ORPHAN_SIDS[(i as usize + n) % 3];
+                    m.items.push(source_principal(
+                        FOLDERS[i as usize % FOLDERS.len()],
+                        sid,
+                        &mut rng,
+                        100 + i,
+                    ));
+                }
+                // The group holds rights on every folder: it alone exceeds BadItemLimit 10.
+                for (i, f) in FOLDERS.iter().enumerate().take(10 + n) {
+                    m.items.push(target_principal(&GROUP, Some(f), &mut rng, 150 + i as u32));
+                }
+            }
+            3 => {
+                m.status = ("Failed", 99);
+                m.status_detail = ("FailedNetwork", 72);
+                m.failure_type = Some("CommunicationErrorTransientException".into());
+                m.message = Some(
+                    "Error: The job encountered too many transient failures (61) and is quitting."
+                        .into(),
+                );
+                for i in 0..3 {
+                    m.failures.push(transient(60 + i));
+                }
+                m.items.push(source_principal("Inbox", ORPHAN_SIDS[1], &mut rng, 90));
+            }
+            _ => {
+                failed_bad_items(&mut m);
+                m.bad_item_limit = SpecLimit::Count(2);
+                m.large_item_limit = SpecLimit::Count(5);
+                for i in 0..6u32 {
+                    m.items.push(source_principal(
+                        FOLDERS[i as usize],
+                        ORPHAN_SIDS[0],
+                        &mut rng,
+                        100 + i,
+                    ));
+                }
+                m.items.push(data_item("CorruptItem", &mut rng, 120));
+                m.items.push(data_item("LargeItem", &mut rng, 121));
+                for i in 0..4u32 {
+                    m.items.push(data_item("MissingItem", &mut rng, 130 + i));
+                }
+            }
+        }
+        batch.push(m);
+    }
+    out.push(Sample {
+        file: "batch-wave3.utf16.xml",
+        encoding: SampleEncoding::Utf16LeBom,
+        description: "Five mailboxes of one migration batch in one file (UTF-16 LE with BOM, CRLF: Windows PowerShell 5.1's default): one clean; two failed on permissions only (orphaned SIDs of the same deleted users in both, within Exchange Online's 1000, plus a non-mail-enabled group on 11 and 12 folders that exceeds BadItemLimit 10); one failed on the network (not bad items); one failed with missing and corrupt items (BadItemLimit 2).",
+        mailboxes: batch,
+    });
+
+    // 6. Migration user with skipped items and DCS Investigate.
+    let mut mu = base(&mut rng, "Diego Siciliani", "diegos");
+    mu.kind = MailboxKind::MigrationUser;
+    mu.bad_item_limit = SpecLimit::Absent;
+    mu.large_item_limit = SpecLimit::Absent;
+    mu.status = ("Synced", 5);
+    mu.status_detail = ("Synced", 5);
+    mu.dcs = Some("Investigate");
+    mu.unapproved = Some(true);
+    mu.batch = Some("Wave-4 Sales".into());
+    for i in 0..3u32 {
+        mu.items.push(data_item("CorruptItem", &mut rng, 100 + i));
+    }
+    mu.items.push(data_item("MissingItem", &mut rng, 110));
+    for i in 0..5u32 {
+        mu.items.push(source_principal(FOLDERS[i as usize], ORPHAN_SIDS[2], &mut rng, 120 + i));
+    }
+    out.push(Sample {
+        file: "migration-user-dcs.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "Get-MigrationUserStatistics -IncludeReport -IncludeSkippedItems of a synced user whose Data Consistency Score is Investigate: 9 skipped items (3 corrupt, 1 missing, 5 orphaned-SID ACLs) await approval before completion.",
+        mailboxes: vec![mu],
+    });
+
+    // 7. Report members flattened to strings, and a report that is only text.
+    let mut flat = base(&mut rng, "Johanna Lorenz", "johannal");
+    failed_bad_items(&mut flat);
+    flat.bad_item_limit = SpecLimit::Count(1);
+    flat.shape = Shape::Flattened;
+    for i in 0..14u32 {
+        flat.items.push(source_principal(
+            FOLDERS[i as usize % FOLDERS.len()],
+            ORPHAN_SIDS[i as usize % 2],
+            &mut rng,
+            100 + i,
+        ));
+    }
+    flat.items.push(target_principal(&UNSYNCED_USER, Some("Inbox"), &mut rng, 130));
+    flat.items.push(data_item("CorruptItem", &mut rng, 131));
+    let mut text_only = base(&mut rng, "Miriam Graham", "miriamg");
+    text_only.shape = Shape::LogOnly;
+    for i in 0..11u32 {
+        text_only.items.push(source_principal(
+            FOLDERS[i as usize % FOLDERS.len()],
+            ORPHAN_SIDS[3],
+            &mut rng,
+            100 + i,
+        ));
+    }
+    out.push(Sample {
+        file: "flattened.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "Two exports where the report did not survive as structure: in the first (failed, BadItemLimit 1), Entries, BadItems and Failures are lists of strings (each record's ToString); in the second (completed), the Report itself is one string, the complete entry log with 11 orphaned-SID folder ACL lines.",
+        mailboxes: vec![flat, text_only],
+    });
+    out
+}
