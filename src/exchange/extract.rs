@@ -457,7 +457,9 @@ fn merge_failures(m: &mut Mailbox, failures: Vec<Failure>) {
         // on whatever the failure still says (side always; folder and
         // principal when they survived).
         let (side, folder, who) = failure_signature(&f);
-        let hit = m.bad_items.iter().enumerate().position(|(i, b)| {
+        // Only the report's own items can be the same event; items made from
+        // earlier failures are distinct failures.
+        let hit = m.bad_items[..used.len()].iter().enumerate().position(|(i, b)| {
             if used[i] || b.failure.as_ref().is_some_and(|bf| bf.failure_type.is_some()) {
                 return false;
             }

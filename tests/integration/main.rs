@@ -7,4 +7,6 @@ mod corpus;
 mod fixtures;
 mod roundtrip;
 mod samples;
+mod shapes;
 mod small_buffers;
+mod summary_output;
