@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod conformance;
 mod corpus;
 mod fixtures;
 mod roundtrip;
