@@ -4,8 +4,8 @@
 //! It also keeps just enough bookkeeping to turn an offset in the decoded
 //! stream back into what the user sees (byte offset in the file, line and
 //! column): a line and column count per finished chunk (one `memchr` pass per
-//! 64 KiB, nothing per XML event) and the bytes of the current and previous
-//! chunk. And it bounds the longest run of input without a `<`, which bounds
+//! 64 KiB, nothing per XML event) and the bytes of the last 1 MiB of decoded
+//! input, so any position in it maps back exactly. And it bounds the longest run of input without a `<`, which bounds
 //! every event quick-xml has to buffer: hostile input cannot make it allocate
 //! without limit.
 
@@ -13,6 +13,10 @@ use std::io::{self, BufRead, Read};
 
 /// Decoded bytes handed out per refill.
 const CHUNK: usize = 64 * 1024;
+
+/// Decoded bytes kept behind the read position to map error offsets back to
+/// lines and columns.
+const WINDOW: usize = 1024 * 1024;
 
 /// The encodings Export-CliXml writes that we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +128,9 @@ pub struct Decoder<R> {
     cur: Vec<u8>,
     pos: usize,
     cur_meta: ChunkMeta,
-    prev: Vec<u8>,
-    prev_meta: ChunkMeta,
+    /// Earlier chunks, oldest first, at most `WINDOW` bytes in all.
+    history: std::collections::VecDeque<(ChunkMeta, Vec<u8>)>,
+    history_bytes: usize,
     /// Bytes since the last `<`.
     since_lt: usize,
     max_run: usize,
@@ -197,8 +202,8 @@ impl<R: Read> Decoder<R> {
             cur: Vec::with_capacity(CHUNK * 2),
             pos: 0,
             cur_meta: meta,
-            prev: Vec::with_capacity(CHUNK * 2),
-            prev_meta: meta,
+            history: std::collections::VecDeque::new(),
+            history_bytes: 0,
             since_lt: 0,
             max_run,
             failed: pending.is_some(),
@@ -219,7 +224,9 @@ impl<R: Read> Decoder<R> {
 
     /// Maps an offset in the decoded stream to the file position.
     pub fn locate(&self, decoded: u64) -> Located {
-        for (meta, bytes) in [(&self.cur_meta, &self.cur), (&self.prev_meta, &self.prev)] {
+        let chunks = std::iter::once((&self.cur_meta, &self.cur))
+            .chain(self.history.iter().rev().map(|(m, b)| (m, b)));
+        for (meta, bytes) in chunks {
             let end = meta.decoded_start + bytes.len() as u64;
             if decoded >= meta.decoded_start && decoded <= end {
                 let rel = (decoded - meta.decoded_start) as usize;
@@ -260,10 +267,22 @@ impl<R: Read> Decoder<R> {
             return Ok(()); // after an error the stream just ends
         }
         let next = meta_after(&self.cur, &self.cur_meta, self.src_consumed);
-        std::mem::swap(&mut self.prev, &mut self.cur);
-        self.prev_meta = self.cur_meta;
+        // Keep the finished chunk in the history, recycling the oldest buffer.
+        let mut spare = Vec::new();
+        while self.history_bytes + self.cur.len() > WINDOW {
+            match self.history.pop_front() {
+                Some((_, b)) => {
+                    self.history_bytes -= b.len();
+                    spare = b;
+                }
+                None => break,
+            }
+        }
+        spare.clear();
+        let done = std::mem::replace(&mut self.cur, spare);
+        self.history_bytes += done.len();
+        self.history.push_back((self.cur_meta, done));
         self.cur_meta = next;
-        self.cur.clear();
         self.pos = 0;
         while self.cur.is_empty() && !self.done {
             let buffered = self.raw_end - self.raw_start;
@@ -293,8 +312,9 @@ impl<R: Read> Decoder<R> {
                 }
                 Ok(n) => {
                     self.raw_end += n;
-                    // Enough to make progress; don't block for a full buffer on pipes.
-                    if self.raw_end >= 4 {
+                    // Decode in large chunks (few refills, a useful history)
+                    // without waiting for a completely full buffer.
+                    if self.raw_end >= self.raw.len() / 2 {
                         break;
                     }
                 }

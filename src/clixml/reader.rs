@@ -197,6 +197,7 @@ enum Frame {
     Entry {
         key: Option<Value>,
         value: Option<Value>,
+        start: u64,
     },
     Tn {
         id: Option<RefId>,
@@ -303,10 +304,12 @@ impl<R: Read> Reader<R> {
             position: Position::default(),
         })?;
         let mut dec = dec;
-        skip_clixml_preamble(&mut dec).map_err(|e| Error {
-            kind: ErrorKind::Io(e.to_string()),
-            position: Position::default(),
-        })?;
+        if let Err(e) = skip_clixml_preamble(&mut dec) {
+            return Err(decode_failure(&dec, &e).unwrap_or(Error {
+                kind: ErrorKind::Io(e.to_string()),
+                position: Position::default(),
+            }));
+        }
         let mut xml = quick_xml::Reader::from_reader(dec);
         let cfg = xml.config_mut();
         cfg.trim_text(false);
@@ -527,7 +530,7 @@ impl<R: Read> Reader<R> {
             Frame::Tn { .. } if tag == "T" => {
                 Frame::Text { role: TextRole::TypeName, name: None, text: String::new(), start }
             }
-            Frame::Dict(_) if tag == "En" => Frame::Entry { key: None, value: None },
+            Frame::Dict(_) if tag == "En" => Frame::Entry { key: None, value: None, start },
             Frame::Obj { .. } => match tag {
                 "TN" => Frame::Tn { id: ref_id, names: Vec::new() },
                 "TNRef" => {
@@ -738,11 +741,11 @@ impl<R: Read> Reader<R> {
                 }
                 Ok(())
             }
-            Frame::Entry { key, value } => {
+            Frame::Entry { key, value, start } => {
                 let key = match key {
-                    None => return Err(self.err_here(ErrorKind::InvalidEntry("no key"))),
+                    None => return Err(self.err_at(ErrorKind::InvalidEntry("no key"), start)),
                     Some(Value::Nil) => {
-                        return Err(self.err_here(ErrorKind::InvalidEntry("the key is null")));
+                        return Err(self.err_at(ErrorKind::InvalidEntry("the key is null"), start));
                     }
                     Some(k) => k,
                 };
@@ -796,7 +799,7 @@ impl<R: Read> Reader<R> {
                 list.push(Property { name: name.unwrap_or_default(), value });
             }
             Some(Frame::Items(_, items)) => items.push(value),
-            Some(Frame::Entry { key, value: slot }) => {
+            Some(Frame::Entry { key, value: slot, .. }) => {
                 let is_key = match name.as_deref() {
                     Some(n) if n.eq_ignore_ascii_case("Key") => true,
                     Some(n) if n.eq_ignore_ascii_case("Value") => false,
@@ -892,15 +895,7 @@ impl<R: Read> Reader<R> {
         let at = self.xml.error_position();
         let kind = match &e {
             quick_xml::Error::Io(io) => {
-                if let Some(de) = io.get_ref().and_then(|i| i.downcast_ref::<DecodeError>()) {
-                    let kind = match de.kind {
-                        DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
-                        DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
-                        DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
-                        DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
-                    };
-                    let mut err = self.err_at(kind, de.decoded_offset);
-                    err.position.offset = de.src_offset;
+                if let Some(err) = decode_failure(self.xml.get_ref(), io) {
                     return err;
                 }
                 ErrorKind::Io(io.to_string())
@@ -945,6 +940,26 @@ fn progress_field(tag: &str) -> (Option<&'static str>, bool) {
         "SD" => (Some("StatusDescription"), false),
         _ => (None, false),
     }
+}
+
+/// The positioned error for a decoding failure carried in an `io::Error`.
+fn decode_failure<R: Read>(dec: &Decoder<R>, io: &std::io::Error) -> Option<Error> {
+    let de = io.get_ref()?.downcast_ref::<DecodeError>()?;
+    let kind = match de.kind {
+        DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
+        DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
+        DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
+        DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
+    };
+    let loc = dec.locate(de.decoded_offset);
+    Some(Error {
+        kind,
+        position: Position {
+            offset: de.src_offset,
+            line: loc.line_col.map(|l| l.0),
+            column: loc.line_col.map(|l| l.1),
+        },
+    })
 }
 
 /// Skips the `#< CLIXML` first line that `pwsh -OutputFormat xml` writes, the
