@@ -52,7 +52,13 @@ fn every_genuine_exchange_export_reads_without_error() {
             failures.push(format!("{}: {e}", f.display()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} files failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
     assert!(values >= 800, "only {values} values in the whole corpus");
     eprintln!("read {} files, {values} top-level values", files.len());
 }
@@ -65,12 +71,29 @@ fn edge(dir: &Path, name: &str) -> PathBuf {
 fn edge_corpus_outcomes_match_powershell() {
     let Some(dir) = corpus("MRS_TRIAGE_EDGE_CORPUS") else { return };
     // Files .NET rejects, and the error kind we give.
-    let rejected: [(&str, fn(&ErrorKind) -> bool, usize); 8] = [
+    type Expect = (&'static str, fn(&ErrorKind) -> bool, usize);
+    let rejected: [Expect; 8] = [
         ("synthetic/invalid/ref-undefined.clixml", |k| matches!(k, ErrorKind::UnknownRef(_)), 1),
-        ("synthetic/invalid/bool-capitalised.clixml", |k| matches!(k, ErrorKind::InvalidValue { tag: "B", .. }), 0),
-        ("synthetic/invalid/decimal-exponent.clixml", |k| matches!(k, ErrorKind::InvalidValue { tag: "D", .. }), 0),
-        ("synthetic/invalid/unsigned-negative.clixml", |k| matches!(k, ErrorKind::InvalidValue { tag: "U32", .. }), 0),
-        ("synthetic/invalid/version-major-2.clixml", |k| matches!(k, ErrorKind::UnsupportedVersion(_)), 0),
+        (
+            "synthetic/invalid/bool-capitalised.clixml",
+            |k| matches!(k, ErrorKind::InvalidValue { tag: "B", .. }),
+            0,
+        ),
+        (
+            "synthetic/invalid/decimal-exponent.clixml",
+            |k| matches!(k, ErrorKind::InvalidValue { tag: "D", .. }),
+            0,
+        ),
+        (
+            "synthetic/invalid/unsigned-negative.clixml",
+            |k| matches!(k, ErrorKind::InvalidValue { tag: "U32", .. }),
+            0,
+        ),
+        (
+            "synthetic/invalid/version-major-2.clixml",
+            |k| matches!(k, ErrorKind::UnsupportedVersion(_)),
+            0,
+        ),
         ("synthetic/invalid/dict-null-key.clixml", |k| matches!(k, ErrorKind::InvalidEntry(_)), 0),
         ("synthetic/invalid/truncated.clixml", |k| matches!(k, ErrorKind::Truncated), 1),
         // 60 levels: PowerShell stops at 50; our limit is 256, so this one reads.
