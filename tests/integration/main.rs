@@ -6,6 +6,7 @@ mod cli;
 mod conformance;
 mod corpus;
 mod fixtures;
+mod proptests;
 mod reader;
 mod roundtrip;
 mod samples;
