@@ -140,7 +140,7 @@ fn number_and_link(v: &mut Value, next: &mut u64, started: &mut Vec<u64>, pick: 
         }
         Value::Nil if !started.is_empty() => {
             *pick = pick.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            if *pick % 3 == 0 {
+            if pick.is_multiple_of(3) {
                 let id = started[(*pick >> 33) as usize % started.len()];
                 *v = Value::Ref(RefId::Num(id));
             }
