@@ -1041,22 +1041,29 @@ pub fn write_sample(
     sample: &samples::Sample,
     dir: &std::path::Path,
 ) -> std::io::Result<std::path::PathBuf> {
-    use crate::clixml::writer::{OutputEncoding, Writer};
+    use crate::clixml::writer::OutputEncoding;
     let path = dir.join(sample.file);
     let encoding = match sample.encoding {
         samples::SampleEncoding::Utf8 => OutputEncoding::Utf8,
         samples::SampleEncoding::Utf16LeBom => OutputEncoding::Utf16LeBom,
     };
     let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
-    let mut writer = Writer::new(file, encoding, "\r\n")?;
+    write_export(file, encoding, sample.mailboxes.iter().cloned())?;
+    Ok(path)
+}
+
+/// Writes an export of the given mailboxes to `out`, one top-level object per
+/// mailbox, streaming (one mailbox in memory at a time).
+pub fn write_export<W: std::io::Write>(
+    out: W,
+    encoding: crate::clixml::writer::OutputEncoding,
+    mailboxes: impl IntoIterator<Item = MailboxSpec>,
+) -> std::io::Result<W> {
+    let mut writer = crate::clixml::writer::Writer::new(out, encoding, "\r\n")?;
     let mut ids = Ids::default();
-    for spec in &sample.mailboxes {
-        // Exchange Online results crossed remoting (`Deserialized.` types); an
-        // on-premises Exchange Management Shell export has the live types.
-        let mut b = Builder::new(&mut ids, spec.onboarding);
-        let value = b.mailbox(spec);
+    for spec in mailboxes {
+        let value = Builder::new(&mut ids, spec.onboarding).mailbox(&spec);
         writer.write_value(&value)?;
     }
-    writer.finish()?;
-    Ok(path)
+    writer.finish()
 }

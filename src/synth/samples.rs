@@ -581,3 +581,34 @@ pub fn samples() -> Vec<Sample> {
     });
     out
 }
+
+/// Mailboxes for large generated exports (benchmarks, load tests): a batch
+/// whose bad items are mostly permission errors with some real data problems,
+/// `items` per mailbox, deterministic for a seed.
+pub fn bulk_mailboxes(count: usize, items: usize, seed: u64) -> impl Iterator<Item = MailboxSpec> {
+    let mut rng = Rng::new(seed);
+    (0..count).map(move |n| {
+        let alias = format!("user{n:06}");
+        let mut m = base(&mut rng, &format!("User {n:06}"), &alias);
+        m.batch = Some(format!("MigrationService:Bulk-{}", n / 100));
+        if items > 0 {
+            failed_bad_items(&mut m);
+        }
+        for i in 0..items {
+            let minute = 100 + (i % 400) as u32;
+            let roll = rng.below(100);
+            let item = match roll {
+                0..=69 => {
+                    let folder = format!("{}/Sub {:03}", FOLDERS[i % FOLDERS.len()], i / FOLDERS.len());
+                    source_principal(&folder, *rng.pick(&ORPHAN_SIDS), &mut rng, minute)
+                }
+                70..=79 => target_principal(if roll % 2 == 0 { &GROUP } else { &UNSYNCED_USER }, Some(FOLDERS[i % FOLDERS.len()]), &mut rng, minute),
+                80..=89 => data_item("CorruptItem", &mut rng, minute),
+                90..=94 => data_item("LargeItem", &mut rng, minute),
+                _ => data_item("MissingItem", &mut rng, minute),
+            };
+            m.items.push(item);
+        }
+        m
+    })
+}
