@@ -70,51 +70,71 @@ pub enum InputError {
 /// Reads, extracts and analyses one input.
 pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
     let path = source.display();
-    let mut summary = InputSummary {
-        path: path.clone(),
-        encoding: None,
-        objects: 0,
-        mailboxes: 0,
-        other_objects: BTreeMap::new(),
-        error: None,
-    };
-    let fail = |mut summary: InputSummary, err: InputError, mailboxes: Vec<Analysed>| {
-        summary.error = Some(match &err {
-            InputError::Open(e) => e.clone(),
-            InputError::Read(e) => e.to_string(),
-        });
-        summary.mailboxes = mailboxes.len();
-        InputResult { summary, mailboxes, error: Some(err) }
+    let fail = |err: String| InputResult {
+        summary: InputSummary {
+            path: path.clone(),
+            encoding: None,
+            objects: 0,
+            mailboxes: 0,
+            other_objects: BTreeMap::new(),
+            error: Some(err.clone()),
+        },
+        mailboxes: Vec::new(),
+        error: Some(InputError::Open(err)),
     };
     // Files can be read twice: a cheap pre-scan finds the referenced ids so
     // that references across top-level objects resolve with bounded memory.
     let resolve = match source {
         Source::File(_) => match source.open().and_then(clixml::scan_references) {
             Ok(plan) => Resolve::Planned(plan),
-            Err(e) => {
-                return fail(summary, InputError::Open(format!("cannot open: {e}")), Vec::new());
-            }
+            Err(e) => return fail(format!("cannot open: {e}")),
         },
         Source::Stdin => Resolve::CurrentValue,
     };
     let input = match source.open() {
         Ok(r) => r,
-        Err(e) => return fail(summary, InputError::Open(format!("cannot open: {e}")), Vec::new()),
+        Err(e) => return fail(format!("cannot open: {e}")),
+    };
+    read_input(&path, input, resolve, opts)
+}
+
+/// Reads, extracts and analyses one already-open input.
+fn read_input<R: Read>(
+    path: &str,
+    input: R,
+    resolve: Resolve,
+    opts: &TriageOptions,
+) -> InputResult {
+    let mut summary = InputSummary {
+        path: path.to_string(),
+        encoding: None,
+        objects: 0,
+        mailboxes: 0,
+        other_objects: BTreeMap::new(),
+        error: None,
     };
     let reader_opts = clixml::Options { resolve, ..opts.reader.clone() };
     let mut reader = match Reader::with_options(input, reader_opts) {
         Ok(r) => r,
-        Err(e) => return fail(summary, InputError::Read(e), Vec::new()),
+        Err(e) => {
+            summary.error = Some(e.to_string());
+            return InputResult {
+                summary,
+                mailboxes: Vec::new(),
+                error: Some(InputError::Read(e)),
+            };
+        }
     };
     summary.encoding = Some(reader.encoding().label());
     let mut mailboxes = Vec::new();
     let mut index = 0usize;
+    let mut error = None;
     while let Some(next) = reader.next_value() {
         let value = match next {
             Ok(v) => v,
             Err(e) => {
-                summary.objects = reader.objects_read();
-                return fail(summary, InputError::Read(e), mailboxes);
+                error = Some(e);
+                break;
             }
         };
         let resolver = |id: &clixml::RefId| reader.resolve(id).cloned();
@@ -123,7 +143,7 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
                 for mut m in list {
                     m.index = index;
                     index += 1;
-                    mailboxes.push(summary::analyse(m, &path));
+                    mailboxes.push(summary::analyse(m, path));
                 }
             }
             Extracted::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
@@ -131,12 +151,23 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
     }
     summary.objects = reader.objects_read();
     summary.mailboxes = mailboxes.len();
-    InputResult { summary, mailboxes, error: None }
+    summary.error = error.as_ref().map(ToString::to_string);
+    InputResult { summary, mailboxes, error: error.map(InputError::Read) }
+}
+
+/// Triage of one stream that cannot be read twice (standard input, a test
+/// buffer): references resolve within each top-level object.
+pub fn triage_reader<R: Read>(name: &str, input: R, opts: &TriageOptions) -> Run {
+    let result = read_input(name, input, Resolve::CurrentValue, opts);
+    collect(vec![result]).0
 }
 
 /// Triage of many inputs in parallel; results in input order.
 pub fn triage(sources: &[Source], opts: &TriageOptions) -> (Run, Vec<(String, InputError)>) {
-    let results: Vec<InputResult> = sources.par_iter().map(|s| triage_input(s, opts)).collect();
+    collect(sources.par_iter().map(|s| triage_input(s, opts)).collect())
+}
+
+fn collect(results: Vec<InputResult>) -> (Run, Vec<(String, InputError)>) {
     let mut inputs = Vec::with_capacity(results.len());
     let mut mailboxes = Vec::new();
     let mut errors = Vec::new();
