@@ -4,12 +4,8 @@ mod util;
 
 mod cli;
 mod conformance;
-mod corpus;
-mod fixtures;
 mod proptests;
 mod reader;
-mod roundtrip;
 mod samples;
 mod shapes;
-mod small_buffers;
 mod summary_output;

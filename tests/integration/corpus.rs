@@ -1,1 +1,0 @@
-//! corpus tests (to be written).

@@ -1,1 +1,0 @@
-//! fixtures tests (to be written).

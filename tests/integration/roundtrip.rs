@@ -1,1 +1,0 @@
-//! roundtrip tests (to be written).

@@ -1,1 +1,0 @@
-//! small_buffers tests (to be written).
