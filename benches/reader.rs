@@ -10,9 +10,9 @@ use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use mrs_triage::clixml::writer::OutputEncoding;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mrs_triage::clixml::Reader;
+use mrs_triage::clixml::writer::OutputEncoding;
 use mrs_triage::decode::Decoder;
 use mrs_triage::synth;
 
@@ -33,7 +33,8 @@ fn export(name: &str, encoding: OutputEncoding, mailboxes: usize, items: usize) 
     if !path.exists() {
         let tmp = path.with_extension("tmp");
         let out = BufWriter::with_capacity(1 << 20, File::create(&tmp).unwrap());
-        synth::write_export(out, encoding, synth::samples::bulk_mailboxes(mailboxes, items, 42)).unwrap();
+        synth::write_export(out, encoding, synth::samples::bulk_mailboxes(mailboxes, items, 42))
+            .unwrap();
         std::fs::rename(&tmp, &path).unwrap();
     }
     path
@@ -61,7 +62,10 @@ fn raw_quick_xml<R: std::io::BufRead>(input: R) -> u64 {
 }
 
 fn read_all(path: &Path) -> usize {
-    Reader::new(File::open(path).unwrap()).unwrap().map(|v| std::hint::black_box(v.unwrap())).count()
+    Reader::new(File::open(path).unwrap())
+        .unwrap()
+        .map(|v| std::hint::black_box(v.unwrap()))
+        .count()
 }
 
 fn bench(c: &mut Criterion) {
@@ -73,7 +77,9 @@ fn bench(c: &mut Criterion) {
     eprintln!("inputs: {} ({size8} bytes), {} ({size16} bytes)", utf8.display(), utf16.display());
 
     let mut g = c.benchmark_group("utf8");
-    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(2));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(2));
     g.throughput(Throughput::Bytes(size8));
     g.bench_function("raw-quick-xml", |b| {
         b.iter(|| raw_quick_xml(BufReader::with_capacity(64 * 1024, File::open(&utf8).unwrap())))
@@ -92,7 +98,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("utf16");
-    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(2));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(2));
     g.throughput(Throughput::Bytes(size16));
     g.bench_function("raw-quick-xml", |b| {
         b.iter(|| raw_quick_xml(Decoder::new(File::open(&utf16).unwrap(), usize::MAX).unwrap()))

@@ -599,10 +599,16 @@ pub fn bulk_mailboxes(count: usize, items: usize, seed: u64) -> impl Iterator<It
             let roll = rng.below(100);
             let item = match roll {
                 0..=69 => {
-                    let folder = format!("{}/Sub {:03}", FOLDERS[i % FOLDERS.len()], i / FOLDERS.len());
+                    let folder =
+                        format!("{}/Sub {:03}", FOLDERS[i % FOLDERS.len()], i / FOLDERS.len());
                     source_principal(&folder, *rng.pick(&ORPHAN_SIDS), &mut rng, minute)
                 }
-                70..=79 => target_principal(if roll % 2 == 0 { &GROUP } else { &UNSYNCED_USER }, Some(FOLDERS[i % FOLDERS.len()]), &mut rng, minute),
+                70..=79 => target_principal(
+                    if roll % 2 == 0 { &GROUP } else { &UNSYNCED_USER },
+                    Some(FOLDERS[i % FOLDERS.len()]),
+                    &mut rng,
+                    minute,
+                ),
                 80..=89 => data_item("CorruptItem", &mut rng, minute),
                 90..=94 => data_item("LargeItem", &mut rng, minute),
                 _ => data_item("MissingItem", &mut rng, minute),
