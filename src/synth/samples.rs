@@ -601,10 +601,11 @@ pub fn bulk_mailboxes(count: usize, items: usize, seed: u64) -> impl Iterator<It
                 0..=69 => {
                     let folder =
                         format!("{}/Sub {:03}", FOLDERS[i % FOLDERS.len()], i / FOLDERS.len());
-                    source_principal(&folder, *rng.pick(&ORPHAN_SIDS), &mut rng, minute)
+                    let sid = *rng.pick(&ORPHAN_SIDS);
+                    source_principal(&folder, sid, &mut rng, minute)
                 }
                 70..=79 => target_principal(
-                    if roll % 2 == 0 { &GROUP } else { &UNSYNCED_USER },
+                    if roll.is_multiple_of(2) { &GROUP } else { &UNSYNCED_USER },
                     Some(FOLDERS[i % FOLDERS.len()]),
                     &mut rng,
                     minute,
