@@ -16,6 +16,10 @@ use mrs_triage::clixml::writer::OutputEncoding;
 use mrs_triage::decode::Decoder;
 use mrs_triage::synth;
 
+// The same allocator as the `mrs-triage` binary, so the figures are the tool's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Whether criterion runs real measurements (`cargo bench` passes `--bench`).
 fn full_run() -> bool {
     std::env::args().any(|a| a == "--bench")

@@ -55,11 +55,11 @@ pub fn write_value(w: &mut Vec<u8>, value: &Value) -> io::Result<()> {
             write_props(w, members, &[])?;
             w.push(b'}');
         }
-        Value::Unknown { name, text } => {
+        Value::Unknown(u) => {
             w.extend_from_slice(b"{\"@unknown\":");
-            write_str(w, name)?;
+            write_str(w, &u.name)?;
             w.extend_from_slice(b",\"@text\":");
-            write_str(w, text)?;
+            write_str(w, &u.text)?;
             w.push(b'}');
         }
     }

@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+// mimalloc: the reader makes millions of small, short-lived allocations;
+// glibc's malloc spends ~13% of reading time in them, mimalloc about half.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use mrs_triage::cli::Cli;
 use mrs_triage::exit::ExitStatus;

@@ -17,4 +17,6 @@ pub mod writer;
 
 pub use error::{Error, ErrorKind, Position};
 pub use reader::{Options, Reader, RefPlan, Resolve, scan_references};
-pub use value::{Base, IntTag, ListKind, Object, Property, RefId, TextTag, UIntTag, Value};
+pub use value::{
+    Base, IntTag, ListKind, Name, Object, Property, RefId, TextTag, UIntTag, UnknownElement, Value,
+};

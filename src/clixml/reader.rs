@@ -15,7 +15,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::error::{Error, ErrorKind, Position, snippet};
 use super::escape;
-use super::value::{Base, IntTag, ListKind, Object, Property, RefId, TextTag, UIntTag, Value};
+use super::value::{
+    Base, IntTag, ListKind, Name, Object, Property, RefId, TextTag, UIntTag, UnknownElement, Value,
+};
 use crate::decode::{DecodeError, DecodeErrorKind, Decoder, Encoding};
 
 /// How the reader helps its caller resolve `Ref`s.
@@ -183,13 +185,16 @@ enum TextRole {
 #[derive(Debug)]
 enum Frame {
     Root,
+    /// The object under construction: an `Arc` from the start (unique until
+    /// finished) so finishing it costs no second allocation, and the frame
+    /// stays small to push and pop.
     Obj {
-        name: Option<String>,
-        obj: Object,
+        name: Option<Name>,
+        obj: Arc<Object>,
     },
     Props(Vec<Property>),
     Ms {
-        name: Option<String>,
+        name: Option<Name>,
         members: Vec<Property>,
     },
     Items(ListKind, Vec<Value>),
@@ -205,26 +210,38 @@ enum Frame {
     },
     Text {
         role: TextRole,
-        name: Option<String>,
+        name: Option<Name>,
         text: String,
         start: u64,
     },
     Leaf {
-        name: Option<String>,
+        name: Option<Name>,
         value: Value,
     },
     /// An element already fully handled at its start (`TNRef`).
     Skip,
     Progress {
-        name: Option<String>,
+        name: Option<Name>,
         fields: Vec<(String, Value)>,
     },
     Unknown {
-        name: Option<String>,
+        name: Option<Name>,
         tag: String,
         text: String,
         nested: usize,
     },
+}
+
+impl Frame {
+    /// The object under construction, if this frame is one. Nothing else
+    /// holds its `Arc` until it is finished, so this always succeeds for
+    /// `Obj` frames.
+    fn obj_mut(&mut self) -> Option<&mut Object> {
+        match self {
+            Frame::Obj { obj, .. } => Arc::get_mut(obj),
+            _ => None,
+        }
+    }
 }
 
 /// Object ids seen so far: a bitset for the dense small ids PowerShell writes,
@@ -543,7 +560,7 @@ impl<R: Read> Reader<R> {
                             return Err(self.err_here(ErrorKind::UnknownTypeRef(id.to_string())));
                         }
                     };
-                    if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                    if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                         obj.types = types;
                     }
                     Frame::Skip
@@ -604,7 +621,7 @@ impl<R: Read> Reader<R> {
     fn value_frame(
         &mut self,
         tag: &str,
-        name: Option<String>,
+        name: Option<Name>,
         ref_id: Option<RefId>,
         start: u64,
     ) -> Result<Frame, Error> {
@@ -613,7 +630,7 @@ impl<R: Read> Reader<R> {
                 if let Some(id) = &ref_id {
                     self.defined.insert(id);
                 }
-                Frame::Obj { name, obj: Object { id: ref_id, ..Object::default() } }
+                Frame::Obj { name, obj: Arc::new(Object { id: ref_id, ..Object::default() }) }
             }
             "Ref" => {
                 let id = ref_id.ok_or_else(|| {
@@ -635,7 +652,7 @@ impl<R: Read> Reader<R> {
     }
 
     /// Reads the `N` and `RefId` attributes.
-    fn attrs(&self, e: &BytesStart<'_>) -> Result<(Option<String>, Option<RefId>), Error> {
+    fn attrs(&self, e: &BytesStart<'_>) -> Result<(Option<Name>, Option<RefId>), Error> {
         let mut name = None;
         let mut id = None;
         for attr in e.attributes().with_checks(false) {
@@ -648,7 +665,7 @@ impl<R: Read> Reader<R> {
                     } else {
                         attr.value.clone()
                     };
-                    name = Some(escape::decode(&raw).into_owned());
+                    name = Some(Name::from(escape::decode(&raw).as_ref()));
                 }
                 "RefId" => id = Some(RefId::parse(&attr.value)),
                 _ => {}
@@ -683,7 +700,7 @@ impl<R: Read> Reader<R> {
                     Ok(())
                 }
                 TextRole::ToString => {
-                    if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                    if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                         obj.to_string = Some(decode_owned(text));
                     }
                     Ok(())
@@ -703,21 +720,22 @@ impl<R: Read> Reader<R> {
             },
             Frame::Leaf { name, value } => self.attach(value, name),
             Frame::Obj { name, obj } => {
-                let obj = Arc::new(obj);
                 if let Some(id) = &obj.id {
                     self.keep(id, &obj);
                 }
                 self.attach(Value::Obj(obj), name)
             }
             Frame::Props(props) => {
-                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                     obj.props.extend(props);
                 }
                 Ok(())
             }
             Frame::Ms { name, members } => match self.stack.last_mut() {
-                Some(Frame::Obj { obj, .. }) => {
-                    obj.members.extend(members);
+                Some(f @ Frame::Obj { .. }) => {
+                    if let Some(obj) = f.obj_mut() {
+                        obj.members.extend(members);
+                    }
                     Ok(())
                 }
                 Some(Frame::Ms { members: outer, .. }) => {
@@ -730,13 +748,13 @@ impl<R: Read> Reader<R> {
                 _ => Ok(()),
             },
             Frame::Items(kind, items) => {
-                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                     obj.base = Some(Base::Items(kind, items));
                 }
                 Ok(())
             }
             Frame::Dict(entries) => {
-                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                     obj.base = Some(Base::Entries(entries));
                 }
                 Ok(())
@@ -759,14 +777,14 @@ impl<R: Read> Reader<R> {
                 if let Some(id) = id {
                     self.types.insert(id, names.clone());
                 }
-                if let Some(Frame::Obj { obj, .. }) = self.stack.last_mut() {
+                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                     obj.types = names;
                 }
                 Ok(())
             }
             Frame::Progress { name, fields } => self.attach(Value::Progress(fields), name),
             Frame::Unknown { name, tag, text, .. } => {
-                self.attach(Value::Unknown { name: tag, text }, name)
+                self.attach(Value::Unknown(Box::new(UnknownElement { name: tag, text })), name)
             }
         }
     }
@@ -788,13 +806,17 @@ impl<R: Read> Reader<R> {
     }
 
     /// Hands a finished value to the element that contains it.
-    fn attach(&mut self, value: Value, name: Option<String>) -> Result<(), Error> {
+    fn attach(&mut self, value: Value, name: Option<Name>) -> Result<(), Error> {
         match self.stack.last_mut() {
             Some(Frame::Root) => self.ready = Some(value),
-            Some(Frame::Obj { obj, .. }) => match value {
-                u @ Value::Unknown { .. } => obj.unknown.push(u),
-                v => obj.base = Some(Base::Value(v)),
-            },
+            Some(f @ Frame::Obj { .. }) => {
+                if let Some(obj) = f.obj_mut() {
+                    match value {
+                        u @ Value::Unknown(_) => obj.unknown.push(u),
+                        v => obj.base = Some(Base::Value(v)),
+                    }
+                }
+            }
             Some(Frame::Props(list)) | Some(Frame::Ms { members: list, .. }) => {
                 list.push(Property { name: name.unwrap_or_default(), value });
             }
@@ -808,16 +830,13 @@ impl<R: Read> Reader<R> {
                 if is_key { *key = Some(value) } else { *slot = Some(value) }
             }
             Some(Frame::Progress { fields, .. }) => {
-                let field = name.unwrap_or_else(|| "CurrentOperation".to_string());
+                let field = name.map_or_else(|| "CurrentOperation".to_string(), String::from);
                 fields.push((field, value));
             }
             // Unknown children of TN or DCT: keep them on the nearest object.
             _ => {
-                for frame in self.stack.iter_mut().rev() {
-                    if let Frame::Obj { obj, .. } = frame {
-                        obj.unknown.push(value);
-                        return Ok(());
-                    }
+                if let Some(obj) = self.stack.iter_mut().rev().find_map(Frame::obj_mut) {
+                    obj.unknown.push(value);
                 }
             }
         }
@@ -980,7 +999,7 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn unknown(tag: &str, name: Option<String>) -> Frame {
+fn unknown(tag: &str, name: Option<Name>) -> Frame {
     Frame::Unknown { name, tag: tag.to_string(), text: String::new(), nested: 0 }
 }
 

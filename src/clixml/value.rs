@@ -183,12 +183,7 @@ pub enum Value {
     /// A nested member set `<MS N="name">` inside an `MS`.
     MemberSet(Vec<Property>),
     /// An element the format does not define, kept with its text content.
-    Unknown {
-        /// Element name.
-        name: String,
-        /// All text inside it, markup removed.
-        text: String,
-    },
+    Unknown(Box<UnknownElement>),
 }
 
 impl Value {
@@ -209,11 +204,24 @@ impl Value {
     }
 }
 
+/// An element the format does not define (rare: boxed to keep `Value` small).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownElement {
+    /// Element name.
+    pub name: String,
+    /// All text inside it, markup removed.
+    pub text: String,
+}
+
+/// Property names: short and endlessly repeated, so they are stored inline
+/// (up to 24 bytes) instead of one heap allocation each.
+pub type Name = compact_str::CompactString;
+
 /// A named property (from `Props` or `MS`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {
     /// The `N` attribute, `_x`-decoded (empty when absent).
-    pub name: String,
+    pub name: Name,
     /// The value.
     pub value: Value,
 }

@@ -161,10 +161,10 @@ impl<W: Write> Writer<W> {
                 self.properties(members, depth + 1);
                 self.close("MS", depth);
             }
-            Value::Unknown { name: tag, text } => {
+            Value::Unknown(u) => {
                 let mut t = String::new();
-                escape_xml(&mut t, text, false);
-                self.leaf(tag, name, depth, &t);
+                escape_xml(&mut t, &u.text, false);
+                self.leaf(&u.name, name, depth, &t);
             }
         }
     }

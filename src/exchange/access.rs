@@ -114,7 +114,7 @@ impl<'a> View<'a> {
                     _ => None,
                 }
             }
-            Value::Unknown { text, .. } => Some(text.clone()),
+            Value::Unknown(u) => Some(u.text.clone()),
             Value::Progress(_) | Value::MemberSet(_) => None,
         }
     }

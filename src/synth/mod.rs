@@ -37,7 +37,7 @@ pub struct Builder<'a> {
 }
 
 fn p(name: &str, value: Value) -> Property {
-    Property { name: name.to_string(), value }
+    Property { name: name.into(), value }
 }
 
 fn s(text: &str) -> Value {

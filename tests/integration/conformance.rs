@@ -129,7 +129,7 @@ fn edge_corpus_outcomes_match_powershell() {
     let (v, _) = read_all(&edge(&dir, "synthetic/invalid/unknown-tag-v1.2-VALID.clixml"));
     let o = v[0].as_object().unwrap();
     assert_eq!(o.unknown.len(), 1);
-    assert!(matches!(&o.unknown[0], Value::Unknown { name, .. } if name == "Foo"));
+    assert!(matches!(&o.unknown[0], Value::Unknown(u) if u.name == "Foo"));
 
     // Valid files read fully, with the counts the peer matrix lists.
     for (name, count) in [

@@ -64,7 +64,10 @@ fn leaf() -> impl Strategy<Value = Value> {
 }
 
 fn props(inner: impl Strategy<Value = Value> + Clone) -> impl Strategy<Value = Vec<Property>> {
-    prop::collection::vec((text(), inner).prop_map(|(name, value)| Property { name, value }), 0..4)
+    prop::collection::vec(
+        (text(), inner).prop_map(|(name, value)| Property { name: name.into(), value }),
+        0..4,
+    )
 }
 
 fn value() -> impl Strategy<Value = Value> {
