@@ -124,9 +124,16 @@ impl<'a> View<'a> {
         self.prop(o, name).and_then(|v| self.text(&v)).filter(|s| !s.is_empty())
     }
 
-    /// An enum's member name: `ToString`, else `Value`, else the number as text.
-    pub fn enum_name(&self, o: &Object, name: &str) -> Option<String> {
-        self.prop_text(o, name)
+    /// An enum's member name: `ToString`, else `Value`, else the number,
+    /// mapped to its name through `members` when it is a known one.
+    pub fn enum_name(&self, o: &Object, name: &str, members: &[(i64, &str)]) -> Option<String> {
+        let text = self.prop_text(o, name)?;
+        match text.trim().parse::<i64>() {
+            Ok(n) => {
+                Some(members.iter().find(|(v, _)| *v == n).map_or(text, |(_, m)| (*m).to_string()))
+            }
+            Err(_) => Some(text),
+        }
     }
 
     /// A whole number: integers, numeric text, or an object whose text is one.
@@ -215,6 +222,63 @@ impl<'a> View<'a> {
         self.prop_text(o, name)
     }
 }
+
+/// RequestStatus members (Exchange 2013 numbering).
+pub const REQUEST_STATUS: &[(i64, &str)] = &[
+    (0, "None"),
+    (1, "Queued"),
+    (2, "InProgress"),
+    (3, "AutoSuspended"),
+    (4, "CompletionInProgress"),
+    (5, "Synced"),
+    (10, "Completed"),
+    (11, "CompletedWithWarning"),
+    (98, "Suspended"),
+    (99, "Failed"),
+];
+
+/// RequestState (StatusDetail) members that decide verdicts.
+pub const REQUEST_STATE: &[(i64, &str)] = &[
+    (2, "Queued"),
+    (3, "InProgress"),
+    (10, "CopyingMessages"),
+    (21, "IncrementalSync"),
+    (50, "Suspended"),
+    (51, "AutoSuspended"),
+    (70, "Failed"),
+    (71, "FailedBadItemLimit"),
+    (72, "FailedNetwork"),
+    (73, "FailedStallDueToHA"),
+    (74, "FailedStallDueToCI"),
+    (75, "FailedMAPI"),
+    (76, "FailedOther"),
+    (77, "FailedStuck"),
+    (100, "Completed"),
+    (101, "CompletedWithWarnings"),
+];
+
+/// BadItemKind members.
+pub const BAD_ITEM_KIND: &[(i64, &str)] = &[
+    (0, "MissingItem"),
+    (1, "CorruptItem"),
+    (2, "LargeItem"),
+    (3, "CorruptSearchFolderCriteria"),
+    (4, "CorruptFolderACL"),
+    (5, "CorruptFolderRule"),
+    (6, "MissingFolder"),
+    (7, "MisplacedFolder"),
+    (8, "CorruptFolderProperty"),
+    (9, "CorruptFolderRestriction"),
+    (10, "CorruptInferenceProperties"),
+    (11, "CorruptMailboxSetting"),
+    (12, "FolderPropertyMismatch"),
+];
+
+/// ExceptionSide members.
+pub const EXCEPTION_SIDE: &[(i64, &str)] = &[(0, "None"), (1, "Source"), (2, "Target")];
+
+/// An enum without a number table: names only.
+pub const NAMES_ONLY: &[(i64, &str)] = &[];
 
 /// A BadItemLimit or LargeItemLimit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::clixml::{Base, Object, RefId, Value};
 
-use super::access::{View, has_type};
+use super::access::{
+    BAD_ITEM_KIND, EXCEPTION_SIDE, NAMES_ONLY, REQUEST_STATE, REQUEST_STATUS, View, has_type,
+};
 use super::model::{BadItem, Failure, ItemSource, Mailbox, SourceType};
 use super::text;
 
@@ -84,8 +86,8 @@ fn request_statistics(o: &Object, view: View<'_>, source: SourceType) -> Mailbox
             .prop_text(o, "ExchangeGuid")
             .or_else(|| view.prop_text(o, "MailboxGuid")),
         batch: view.prop_text(o, "BatchName"),
-        status: view.enum_name(o, "Status"),
-        status_detail: view.enum_name(o, "StatusDetail"),
+        status: view.enum_name(o, "Status", REQUEST_STATUS),
+        status_detail: view.enum_name(o, "StatusDetail", REQUEST_STATE),
         failure_type: view.prop_text(o, "FailureType"),
         message: view.prop_text(o, "Message").or_else(|| view.prop_text(o, "LastFailure")),
         bad_item_limit: view.prop_limit(o, "BadItemLimit"),
@@ -93,12 +95,12 @@ fn request_statistics(o: &Object, view: View<'_>, source: SourceType) -> Mailbox
         bad_items_encountered: view.prop_number(o, "BadItemsEncountered"),
         large_items_encountered: view.prop_number(o, "LargeItemsEncountered"),
         missing_items_encountered: view.prop_number(o, "MissingItemsEncountered"),
-        data_consistency_score: view.enum_name(o, "DataConsistencyScore"),
+        data_consistency_score: view.enum_name(o, "DataConsistencyScore", NAMES_ONLY),
         scoring_factors: texts(view, &view.prop_list(o, "DataConsistencyScoringFactors")),
         unapproved_skipped_items: view.prop_bool(o, "HasUnapprovedSkippedItems"),
         skipped_item_approval: view.prop_datetime(o, "SkippedItemApprovalTimestamp"),
-        flags: view.enum_name(o, "Flags"),
-        workload_type: view.enum_name(o, "WorkloadType"),
+        flags: view.enum_name(o, "Flags", NAMES_ONLY),
+        workload_type: view.enum_name(o, "WorkloadType", NAMES_ONLY),
         total_mailbox_size: view.prop_bytes(o, "TotalMailboxSize"),
         ..Mailbox::default()
     };
@@ -344,10 +346,10 @@ fn collect_failure(
 /// A `BadMessageRec` or `MigrationUserSkippedItem` object.
 fn bad_message(o: &Object, view: View<'_>) -> BadItem {
     let mut item = BadItem {
-        kind: view.enum_name(o, "Kind"),
+        kind: view.enum_name(o, "Kind", BAD_ITEM_KIND),
         category: view.prop_text(o, "Category"),
         folder: view.prop_text(o, "FolderName"),
-        well_known_folder: view.enum_name(o, "WellKnownFolderType"),
+        well_known_folder: view.enum_name(o, "WellKnownFolderType", NAMES_ONLY),
         subject: view.prop_text(o, "Subject"),
         sender: view.prop_text(o, "Sender"),
         recipient: view.prop_text(o, "Recipient"),
@@ -378,7 +380,7 @@ pub fn failure_of(v: &Value, view: View<'_>) -> Failure {
             let mut f = Failure {
                 timestamp: view.prop_datetime(&o, "Timestamp"),
                 failure_type: view.prop_text(&o, "FailureType"),
-                side: view.enum_name(&o, "FailureSide"),
+                side: view.enum_name(&o, "FailureSide", EXCEPTION_SIDE),
                 message: view.prop_text(&o, "Message"),
                 data_context: view.prop_text(&o, "DataContext"),
                 exception_types: exception_types(&o, view),

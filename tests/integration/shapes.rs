@@ -102,6 +102,7 @@ fn enums_as_numbers_or_value_members_and_selected_types() {
         r#"<Obj RefId="0"><TN RefId="0"><T>Selected.Deserialized.{MRS}.MoveRequestStatistics</T></TN>
         <Props><S N="Alias">num</S>
           <Obj N="Status" RefId="1"><TN RefId="1"><T>RequestStatus</T><T>System.Enum</T></TN><Props><S N="Value">Failed</S></Props></Obj>
+          <Obj N="StatusDetail" RefId="5"><TN RefId="5"><T>RequestState</T><T>System.Enum</T></TN><I32>71</I32></Obj>
           <Obj N="BadItemLimit" RefId="2"><TN RefId="2"><T>Deserialized.Microsoft.Exchange.Data.Unlimited`1[[System.Int32]]</T></TN><ToString>Unlimited</ToString><Props><B N="IsUnlimited">true</B><Nil N="Value" /></Props></Obj>
           <Obj N="LargeItemLimit" RefId="3"><TNRef RefId="2" /><ToString>5</ToString><Props><B N="IsUnlimited">false</B><I32 N="Value">5</I32></Props></Obj>
           <S N="FailureType">TooManyBadItemsPermanentException</S>
@@ -110,6 +111,7 @@ fn enums_as_numbers_or_value_members_and_selected_types() {
     ));
     let m = &d["mailboxes"][0];
     assert_eq!(m["status"], "Failed");
+    assert_eq!(m["status_detail"], "FailedBadItemLimit", "an enum given only as its number");
     assert_eq!(m["bad_item_limit"], "unlimited");
     assert_eq!(m["large_item_limit"], 5);
     assert_eq!(m["source_type"], "move_request_statistics");
