@@ -49,6 +49,9 @@ pub enum Command {
 
     /// Write the bundled sample exports (synthetic move reports) into DIR
     Samples(SamplesArgs),
+    /// Generate synthetic move-report exports of any size (for load tests)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
     /// Print each top-level CLIXML object as one line of JSON (NDJSON)
     #[command(after_long_help = DUMP_HELP)]
     Dump(DumpArgs),
@@ -74,6 +77,29 @@ pub struct SamplesArgs {
     /// Directory to write into (created if missing)
     #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub dir: PathBuf,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Mailboxes per file
+    #[arg(long, default_value_t = 100)]
+    pub mailboxes: usize,
+    /// Bad items per mailbox
+    #[arg(long, default_value_t = 100)]
+    pub items: usize,
+    /// Write this many files into the output directory instead of one file
+    #[arg(long)]
+    pub files: Option<usize>,
+    /// Write UTF-16 LE with BOM (Windows PowerShell 5.1) instead of UTF-8
+    #[arg(long)]
+    pub utf16: bool,
+    /// Seed of the generator
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output file (or directory with --files)
+    #[arg(short, long, value_name = "PATH")]
+    pub output: PathBuf,
 }
 
 /// Arguments of `dump`.

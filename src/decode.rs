@@ -278,25 +278,87 @@ impl<R: Read> Decoder<R> {
                 None => break,
             }
         }
-        spare.clear();
+        // Recycled buffers keep their length, so UTF-8 reads below rarely
+        // need to zero-fill them again.
         let done = std::mem::replace(&mut self.cur, spare);
         self.history_bytes += done.len();
         self.history.push_back((self.cur_meta, done));
         self.cur_meta = next;
         self.pos = 0;
-        while self.cur.is_empty() && !self.done {
-            let buffered = self.raw_end - self.raw_start;
-            // UTF-8 keeps up to 3 bytes of a split character; read more first.
-            if !self.raw_eof && (buffered == 0 || (self.utf16.is_none() && buffered < 4)) {
-                self.read_raw()?;
+        if self.utf16.is_none() {
+            self.read_utf8()?;
+        } else {
+            self.cur.clear();
+            while self.cur.is_empty() && !self.done {
+                if !self.raw_eof && self.raw_end == self.raw_start {
+                    self.read_raw()?;
+                }
+                self.decode_some()?;
             }
-            if self.raw_eof && self.raw_start == self.raw_end && self.utf16.is_none() {
-                self.done = true;
-                break;
-            }
-            self.decode_some()?;
         }
         self.check_run()
+    }
+
+    /// UTF-8 input is handed on as it is read, straight into the chunk buffer:
+    /// quick-xml checks every event's UTF-8 and the reader locates a bad byte
+    /// only when that check fails ([`Decoder::first_invalid_utf8`]).
+    fn read_utf8(&mut self) -> io::Result<()> {
+        let mut n = 0;
+        if self.raw_start < self.raw_end {
+            // Bytes read while sniffing the encoding.
+            let left = &self.raw[self.raw_start..self.raw_end];
+            self.cur.clear();
+            self.cur.extend_from_slice(left);
+            n = left.len();
+            self.raw_start = self.raw_end;
+        }
+        if self.cur.len() < CHUNK {
+            self.cur.resize(CHUNK, 0);
+        }
+        while n < CHUNK / 2 && !self.raw_eof {
+            match self.inner.read(&mut self.cur[n..]) {
+                Ok(0) => self.raw_eof = true,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.cur.truncate(n);
+                    return Err(e);
+                }
+            }
+        }
+        self.cur.truncate(n);
+        self.src_consumed += n as u64;
+        if n == 0 {
+            self.done = true;
+        }
+        Ok(())
+    }
+
+    /// The offset (decoded stream) of the first byte at or after `from` that
+    /// is not valid UTF-8, searching the retained window.
+    pub fn first_invalid_utf8(&self, from: u64) -> Option<u64> {
+        let chunks = self
+            .history
+            .iter()
+            .map(|(m, b)| (m, b))
+            .chain(std::iter::once((&self.cur_meta, &self.cur)));
+        let mut bytes = Vec::new();
+        let mut start = None;
+        for (meta, b) in chunks {
+            let end = meta.decoded_start + b.len() as u64;
+            if end <= from {
+                continue;
+            }
+            let skip = from.saturating_sub(meta.decoded_start) as usize;
+            start.get_or_insert(meta.decoded_start + skip as u64);
+            bytes.extend_from_slice(&b[skip..]);
+        }
+        let start = start?;
+        match std::str::from_utf8(&bytes) {
+            Ok(_) => None,
+            // A sequence cut by the end of input is invalid too.
+            Err(e) => Some(start + e.valid_up_to() as u64),
+        }
     }
 
     fn read_raw(&mut self) -> io::Result<()> {
@@ -325,6 +387,7 @@ impl<R: Read> Decoder<R> {
         Ok(())
     }
 
+    /// Transcodes buffered UTF-16 into the chunk buffer.
     fn decode_some(&mut self) -> io::Result<()> {
         let src = &self.raw[self.raw_start..self.raw_end];
         let last = self.raw_eof;
@@ -356,37 +419,6 @@ impl<R: Read> Decoder<R> {
                 self.raw_eof = true;
             }
             return Ok(());
-        }
-        // UTF-8: validate, and hand out only whole characters.
-        let take = src.len().min(CHUNK);
-        let (valid, bad) = match std::str::from_utf8(&src[..take]) {
-            Ok(_) => (take, false),
-            Err(e) => match e.error_len() {
-                Some(_) => (e.valid_up_to(), true),
-                // Incomplete sequence at the end of the slice: fine unless the input ended.
-                None if last && take == src.len() => (e.valid_up_to(), true),
-                None => (e.valid_up_to(), false),
-            },
-        };
-        self.cur.extend_from_slice(&src[..valid]);
-        self.raw_start += valid;
-        self.src_consumed += valid as u64;
-        if bad {
-            let err = DecodeError {
-                kind: DecodeErrorKind::InvalidUtf8,
-                decoded_offset: self.decoded_len(),
-                src_offset: self.src_consumed,
-            };
-            if self.cur.is_empty() {
-                self.failed = true;
-                return Err(io::Error::other(err));
-            }
-            self.pending = Some(err);
-            self.raw_start = self.raw_end;
-            self.raw_eof = true;
-        } else if valid == 0 && !last {
-            // Only a partial sequence is buffered: read more before decoding again.
-            self.read_raw()?;
         }
         Ok(())
     }
@@ -510,18 +542,17 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_reported_after_the_valid_prefix() {
-        let (_, r) = decode_all(b"<Objs>ab\xFFcd");
-        let err = r.unwrap_err();
-        let de = err.get_ref().unwrap().downcast_ref::<DecodeError>().unwrap();
-        assert_eq!(de.kind, DecodeErrorKind::InvalidUtf8);
-        assert_eq!(de.src_offset, 8);
-    }
-
-    #[test]
-    fn truncated_utf8_sequence_at_eof_is_invalid() {
-        let (_, r) = decode_all("<a>é".as_bytes().split_last().unwrap().1);
-        assert!(r.is_err());
+    fn invalid_utf8_is_located_on_demand() {
+        let mut d = Decoder::new(&b"<Objs>ab\xFFcd"[..], usize::MAX).unwrap();
+        let mut all = Vec::new();
+        d.read_to_end(&mut all).unwrap();
+        assert_eq!(d.first_invalid_utf8(0), Some(8));
+        assert_eq!(d.first_invalid_utf8(9), None);
+        // A sequence cut off by the end of input.
+        let cut = "<a>é".as_bytes().split_last().unwrap().1;
+        let mut d = Decoder::new(cut, usize::MAX).unwrap();
+        d.read_to_end(&mut all).unwrap();
+        assert_eq!(d.first_invalid_utf8(0), Some(3));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{
-    Cli, ColorWhen, Command, DumpArgs, LimitArgs, SamplesArgs, SummaryArgs, SummaryFormat,
+    Cli, ColorWhen, Command, DumpArgs, GenerateArgs, LimitArgs, SamplesArgs, SummaryArgs,
+    SummaryFormat,
 };
 use crate::clixml::{self, Reader};
 use crate::dump;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
         Some(Command::Dump(args)) => run_dump(&args),
         Some(Command::Summary(args)) => run_summary(&args),
         Some(Command::Samples(args)) => run_samples(&args),
+        Some(Command::Generate(args)) => run_generate(&args),
         None => run_summary(&cli.summary),
     }
 }
@@ -115,6 +117,34 @@ fn run_samples(args: &SamplesArgs) -> io::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+fn run_generate(args: &GenerateArgs) -> io::Result<ExitStatus> {
+    use crate::clixml::writer::OutputEncoding;
+    let encoding = if args.utf16 { OutputEncoding::Utf16LeBom } else { OutputEncoding::Utf8 };
+    let write = |path: &Path, seed: u64| -> io::Result<()> {
+        let out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+        let mailboxes = crate::synth::samples::bulk_mailboxes(args.mailboxes, args.items, seed);
+        crate::synth::write_export(out, encoding, mailboxes)?.flush()
+    };
+    let result = match args.files {
+        None => write(&args.output, args.seed),
+        Some(n) => std::fs::create_dir_all(&args.output).and_then(|()| {
+            (0..n).try_for_each(|i| {
+                write(
+                    &args.output.join(format!("export-{i:05}.xml")),
+                    args.seed.wrapping_add(i as u64),
+                )
+            })
+        }),
+    };
+    match result {
+        Ok(()) => Ok(ExitStatus::Success),
+        Err(e) => {
+            eprintln!("mrs-triage: {}: cannot write: {e}", args.output.display());
+            Ok(ExitStatus::CantCreate)
+        }
+    }
 }
 
 fn terminal_width() -> u16 {

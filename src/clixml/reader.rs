@@ -932,7 +932,15 @@ impl<R: Read> Reader<R> {
             | quick_xml::Error::IllFormed(
                 IllFormedError::MissingEndTag(_) | IllFormedError::UnclosedReference,
             ) => ErrorKind::Truncated,
-            quick_xml::Error::Encoding(_) => ErrorKind::InvalidUtf8,
+            quick_xml::Error::Encoding(_) => {
+                // The decoder does not validate UTF-8 (quick-xml does, per
+                // event); find the exact byte now that one is bad.
+                let dec = self.xml.get_ref();
+                let at = dec.first_invalid_utf8(self.event_start).unwrap_or(self.event_start);
+                let mut err = self.err_at(ErrorKind::InvalidUtf8, at);
+                err.position.offset = dec.locate(at).offset;
+                return err;
+            }
             other => ErrorKind::Syntax(other.to_string()),
         };
         self.err_at(kind, at)
