@@ -131,8 +131,8 @@ pub struct Decoder<R> {
     /// Earlier chunks, oldest first, at most `WINDOW` bytes in all.
     history: std::collections::VecDeque<(ChunkMeta, Vec<u8>)>,
     history_bytes: usize,
-    /// Bytes since the last `<`.
-    since_lt: usize,
+    /// Decoded offset where the consumer's current event started.
+    event_mark: u64,
     max_run: usize,
     pending: Option<DecodeError>,
     failed: bool,
@@ -143,8 +143,8 @@ pub struct Decoder<R> {
 impl<R: Read> Decoder<R> {
     /// Sniffs the encoding from the first bytes and prepares to decode.
     ///
-    /// `max_run` bounds the number of bytes between two `<`, i.e. the size of
-    /// any single text, tag or comment.
+    /// `max_run` bounds the size of any single event (text, tag, comment,
+    /// CDATA) once the consumer marks event starts ([`Decoder::mark_event`]).
     pub fn new(mut inner: R, max_run: usize) -> io::Result<Self> {
         let mut raw = vec![0u8; CHUNK];
         let mut raw_end = 0;
@@ -204,7 +204,7 @@ impl<R: Read> Decoder<R> {
             cur_meta: meta,
             history: std::collections::VecDeque::new(),
             history_bytes: 0,
-            since_lt: 0,
+            event_mark: 0,
             max_run,
             failed: pending.is_some(),
             pending,
@@ -266,7 +266,14 @@ impl<R: Read> Decoder<R> {
         if self.failed {
             return Ok(()); // after an error the stream just ends
         }
-        let next = meta_after(&self.cur, &self.cur_meta, self.src_consumed);
+        // For UTF-16 the next chunk starts exactly where this one's code
+        // units end (the decoder may hold back an odd byte or a surrogate).
+        let src_next = if self.encoding.is_utf16() {
+            self.cur_meta.src_start + 2 * utf16_units(&self.cur)
+        } else {
+            self.src_consumed
+        };
+        let next = meta_after(&self.cur, &self.cur_meta, src_next);
         // Keep the finished chunk in the history, recycling the oldest buffer.
         let mut spare = Vec::new();
         while self.history_bytes + self.cur.len() > WINDOW {
@@ -423,20 +430,17 @@ impl<R: Read> Decoder<R> {
         Ok(())
     }
 
+    /// Marks where the consumer's current event starts (decoded offset).
+    /// Together with `max_run` this bounds what any one event can make the
+    /// XML parser buffer: comments, CDATA or attribute values included.
+    pub fn mark_event(&mut self, decoded: u64) {
+        self.event_mark = decoded;
+    }
+
     fn check_run(&mut self) -> io::Result<()> {
-        let chunk = &self.cur;
-        match memchr::memchr(b'<', chunk) {
-            None => self.since_lt += chunk.len(),
-            Some(first) => {
-                self.since_lt += first;
-                if self.since_lt <= self.max_run {
-                    let last = memchr::memrchr(b'<', chunk).expect("has one");
-                    self.since_lt = chunk.len() - last - 1;
-                }
-            }
-        }
-        if self.since_lt > self.max_run {
-            let at = self.locate(self.cur_meta.decoded_start).offset;
+        let pending = self.decoded_len().saturating_sub(self.event_mark);
+        if pending > self.max_run.saturating_add(CHUNK) as u64 {
+            let at = self.locate(self.event_mark).offset;
             let limit = self.max_run;
             return Err(self.fail(DecodeErrorKind::RunTooLong(limit), at));
         }

@@ -109,24 +109,52 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
     Ok(plan)
 }
 
-/// Parses what follows `<Ref`: `Some(Some(id))`, `Some(None)` when it is not a
-/// Ref tag, `None` when the tag is cut off by the end of the buffer.
+/// Parses what follows `<Ref`: `Some(Some(id))`, `Some(None)` when it is not
+/// a Ref tag (or has no RefId), `None` when the tag is cut off by the end of
+/// the buffer. Attributes are walked with their quotes, so a `>` or the text
+/// `RefId` inside another attribute's value cannot mislead it.
 fn parse_ref_tag(rest: &[u8]) -> Option<Option<&str>> {
     match rest.first() {
         None => return None,
-        Some(b' ' | b'\t' | b'\r' | b'\n') => {}
+        Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') => {}
         Some(_) => return Some(None),
     }
-    let end = memchr::memchr(b'>', rest)?;
-    let tag = std::str::from_utf8(&rest[..end]).ok()?;
-    let i = tag.find("RefId")?;
-    let after = tag[i + 5..].trim_start().strip_prefix('=')?.trim_start();
-    let quote = after.chars().next()?;
-    if quote != '"' && quote != '\'' {
-        return Some(None);
+    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let mut i = 0;
+    let mut found = None;
+    loop {
+        while rest.get(i).copied().is_some_and(|b| ws(b) || b == b'/') {
+            i += 1;
+        }
+        if *rest.get(i)? == b'>' {
+            return Some(found);
+        }
+        let name_start = i;
+        while rest.get(i).copied().is_some_and(|b| !ws(b) && !matches!(b, b'=' | b'>' | b'/')) {
+            i += 1;
+        }
+        let name = &rest[name_start..i];
+        while rest.get(i).copied().is_some_and(ws) {
+            i += 1;
+        }
+        if *rest.get(i)? != b'=' {
+            return Some(None); // not a well-formed attribute: not ours to judge
+        }
+        i += 1;
+        while rest.get(i).copied().is_some_and(ws) {
+            i += 1;
+        }
+        let quote = *rest.get(i)?;
+        if quote != b'"' && quote != b'\'' {
+            return Some(None);
+        }
+        let value_start = i + 1;
+        let len = memchr::memchr(quote, rest.get(value_start..)?)?;
+        if name == b"RefId" {
+            found = std::str::from_utf8(&rest[value_start..value_start + len]).ok();
+        }
+        i = value_start + len + 1;
     }
-    let body = &after[1..];
-    Some(body.find(quote).map(|j| &body[..j]))
 }
 
 /// Which primitive element a text frame is collecting.
@@ -306,6 +334,9 @@ pub struct Reader<R: Read> {
     retained: Retained,
     /// Offset in the decoded stream where the current event starts.
     event_start: u64,
+    /// Decoded bytes before quick-xml's first byte (the `#< CLIXML` line):
+    /// quick-xml's positions plus this are decoder offsets.
+    base: u64,
 }
 
 impl<R: Read> Reader<R> {
@@ -321,12 +352,15 @@ impl<R: Read> Reader<R> {
             position: Position::default(),
         })?;
         let mut dec = dec;
-        if let Err(e) = skip_clixml_preamble(&mut dec) {
-            return Err(decode_failure(&dec, &e).unwrap_or(Error {
-                kind: ErrorKind::Io(e.to_string()),
-                position: Position::default(),
-            }));
-        }
+        let base = match skip_clixml_preamble(&mut dec) {
+            Ok(skipped) => skipped,
+            Err(e) => {
+                return Err(decode_failure(&dec, &e).unwrap_or(Error {
+                    kind: ErrorKind::Io(e.to_string()),
+                    position: Position::default(),
+                }));
+            }
+        };
         let mut xml = quick_xml::Reader::from_reader(dec);
         let cfg = xml.config_mut();
         cfg.trim_text(false);
@@ -345,7 +379,8 @@ impl<R: Read> Reader<R> {
             objects: 0,
             current: HashMap::new(),
             retained: Retained::default(),
-            event_start: 0,
+            event_start: base,
+            base,
         })
     }
 
@@ -361,7 +396,7 @@ impl<R: Read> Reader<R> {
 
     /// Bytes of decoded input consumed so far.
     pub fn position(&self) -> u64 {
-        self.xml.buffer_position()
+        self.xml.buffer_position() + self.base
     }
 
     /// The object with this id, if the [`Resolve`] option kept it: with
@@ -396,7 +431,7 @@ impl<R: Read> Reader<R> {
     }
 
     fn expire_retained(&mut self) {
-        let now = self.xml.buffer_position();
+        let now = self.xml.buffer_position() + self.base;
         while let Some(std::cmp::Reverse((at, _))) = self.retained.expiry.peek() {
             if *at >= now {
                 break;
@@ -411,7 +446,9 @@ impl<R: Read> Reader<R> {
         let mut buf = std::mem::take(&mut self.buf);
         let result = loop {
             buf.clear();
-            self.event_start = self.xml.buffer_position();
+            self.event_start = self.xml.buffer_position() + self.base;
+            // Bounds what this one event may make quick-xml buffer.
+            self.xml.get_mut().mark_event(self.event_start);
             let event = match self.xml.read_event_into(&mut buf) {
                 Ok(ev) => ev,
                 Err(e) => break Err(self.xml_error(e)),
@@ -481,7 +518,7 @@ impl<R: Read> Reader<R> {
             Event::DocType(_) => Err(self.err_here(ErrorKind::Doctype)),
             Event::Eof => {
                 if !self.root_seen || !self.stack.is_empty() {
-                    let end = self.xml.buffer_position();
+                    let end = self.xml.buffer_position() + self.base;
                     return Err(self.err_at(ErrorKind::Truncated, end));
                 }
                 self.root_closed = true;
@@ -911,7 +948,7 @@ impl<R: Read> Reader<R> {
 
     fn xml_error(&self, e: quick_xml::Error) -> Error {
         use quick_xml::errors::{IllFormedError, SyntaxError};
-        let at = self.xml.error_position();
+        let at = self.xml.error_position() + self.base;
         let kind = match &e {
             quick_xml::Error::Io(io) => {
                 if let Some(err) = decode_failure(self.xml.get_ref(), io) {
@@ -991,7 +1028,7 @@ fn decode_failure<R: Read>(dec: &Decoder<R>, io: &std::io::Error) -> Option<Erro
 
 /// Skips the `#< CLIXML` first line that `pwsh -OutputFormat xml` writes, the
 /// way Import-Clixml does: only when the line is exactly that.
-fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<()> {
+fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
     use std::io::BufRead;
     const LINE: &[u8] = b"#< CLIXML";
     let head = dec.fill_buf()?;
@@ -1000,11 +1037,12 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<()> {
         let skip = match rest {
             [b'\r', b'\n', ..] => LINE.len() + 2,
             [b'\n', ..] | [b'\r', ..] => LINE.len() + 1,
-            _ => return Ok(()),
+            _ => return Ok(0),
         };
         dec.consume(skip);
+        return Ok(skip as u64);
     }
-    Ok(())
+    Ok(0)
 }
 
 fn unknown(tag: &str, name: Option<Name>) -> Frame {
@@ -1091,6 +1129,10 @@ mod tests {
         assert_eq!(parse_ref_tag(b" N='x' RefId = '7'/>"), Some(Some("7")));
         assert_eq!(parse_ref_tag(b"s>"), Some(None));
         assert_eq!(parse_ref_tag(b" RefId=\"1"), None);
+        // Found by fuzzing: RefId or `>` inside another attribute's value.
+        assert_eq!(parse_ref_tag(b" N=\"RefId\" RefId=\"0\"/>"), Some(Some("0")));
+        assert_eq!(parse_ref_tag(b" N=\"a>b\" RefId=\"3\"/>"), Some(Some("3")));
+        assert_eq!(parse_ref_tag(b" N=\"RefIdx\"/>"), Some(None));
         let doc =
             "<Objs><Obj RefId=\"0\"/><Ref RefId=\"0\" /><Refs/><Ref N=\"a\" RefId=\"0\"/></Objs>";
         let plan = scan_references(doc.as_bytes()).unwrap();

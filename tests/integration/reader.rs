@@ -405,3 +405,65 @@ fn dictionary_entries_keep_order_and_duplicates() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Regressions found by fuzzing (see fuzz/regressions/).
+mod fuzz_regressions {
+    use super::*;
+    use mrs_triage::clixml::{Resolve, scan_references};
+
+    #[test]
+    fn positions_after_a_clixml_line_count_that_line() {
+        let doc = format!("#< CLIXML\n{ROOT}\n<B>x</B></Objs>");
+        let e = first_error(doc.as_bytes(), Options::default());
+        let line3 = doc.find("<B>").unwrap() as u64;
+        assert_eq!(
+            (e.position.line, e.position.column, e.position.offset),
+            (Some(3), Some(1), line3)
+        );
+    }
+
+    #[test]
+    fn utf16_error_offsets_do_not_depend_on_read_sizes() {
+        let doc = utf16(&format!("{ROOT}\n<S>ok</S>\n<I32>oops</I32></Objs>"), true, true);
+        let want = first_error(&doc, Options::default());
+        for n in [1, 3, 5, 7] {
+            let got =
+                Reader::new(Trickle { data: &doc, n }).unwrap().find_map(Result::err).unwrap();
+            assert_eq!(got, want, "{n}-byte reads");
+        }
+    }
+
+    #[test]
+    fn comments_and_attributes_full_of_lt_are_still_bounded() {
+        let opts = || Options { max_value_bytes: 4096, ..Options::default() };
+        let body = "x<".repeat(200_000);
+        for doc in [
+            format!("{ROOT}<!--{body}--><S>a</S></Objs>"),
+            format!(
+                "{ROOT}<S N=\"{}\">a</S></Objs>",
+                body.replace('<', "&lt;").replace("&lt;", "<")
+            ),
+            format!("{ROOT}<?pi {body}?><S>a</S></Objs>"),
+        ] {
+            let e = first_error(doc.as_bytes(), opts());
+            assert_eq!(e.kind, ErrorKind::ValueTooLarge(4096), "{}", &doc[..120]);
+        }
+    }
+
+    #[test]
+    fn the_reference_scan_is_not_fooled_by_attribute_values() {
+        let doc =
+            objs(r#"<Obj RefId="0"/><Ref N="a>b" RefId="0"/><Ref N="RefId" RefId="0"/><S>x</S>"#);
+        let plan = scan_references(doc.as_bytes()).unwrap();
+        assert_eq!(plan.len(), 1);
+        let mut r = Reader::with_options(
+            doc.as_bytes(),
+            Options { resolve: Resolve::Planned(plan), ..Options::default() },
+        )
+        .unwrap();
+        for _ in 0..3 {
+            r.next().unwrap().unwrap();
+            assert!(r.resolve(&RefId::Num(0)).is_some());
+        }
+    }
+}
