@@ -29,15 +29,19 @@ pub struct Cli {
 
 const MAIN_HELP: &str = "\
 Examples:
-  mrs-triage report.xml                       summary table of one export
-  mrs-triage *.xml --format json -o sum.json  one JSON document for automation
-  mrs-triage dump report.xml                  the raw CLIXML objects as NDJSON
+  mrs-triage report.xml                        summary table of one export
+  mrs-triage case-folder --csv out             a folder of exports; CSV tables for Excel
+  mrs-triage *.xml --format json -o sum.json   one JSON document for automation
+  mrs-triage exports.zip --fail-on data-loss   exit 1 when mail may be lost
+  mrs-triage export -f ndjson -o rows.ndjson *.xml   every table row as NDJSON
+  mrs-triage dump report.xml                   the raw CLIXML objects as NDJSON
 
 EXIT STATUS:
   0   done; every input was read (also --help, --version, and a closed pipe)
+  1   done, and findings of the --fail-on class exist
   2   usage error (bad flag or value)
   65  at least one input is not valid CLIXML; the other inputs were still processed
-  66  an input could not be opened
+  66  an input could not be opened, or a pattern matched nothing
   73  the output file could not be written
   74  an I/O error while reading or writing";
 
@@ -47,6 +51,8 @@ pub enum Command {
     /// Classify the bad items of move reports and give a verdict per mailbox (default)
     Summary(SummaryArgs),
 
+    /// Export every table (mailboxes, bad items, principals, failures)
+    Export(ExportArgs),
     /// Write the bundled sample exports (synthetic move reports) into DIR
     Samples(SamplesArgs),
     /// Generate synthetic move-report exports of any size (for load tests)
@@ -134,12 +140,88 @@ pub enum ColorWhen {
     Never,
 }
 
+/// Finding classes for `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any bad item at all
+    Any,
+    /// Permission errors (principal mapping, corrupt ACLs)
+    Permissions,
+    /// Corrupt items, rules, folders, settings
+    Corruption,
+    /// Large items
+    Large,
+    /// Missing items
+    Missing,
+    /// Unrecognised items
+    Other,
+    /// Corruption or missing items (mail may be lost)
+    DataLoss,
+}
+
+/// The CSV delimiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Delimiter {
+    /// `,` (the default)
+    Comma,
+    /// `;` (Excel in de-DE, fr-FR and other locales)
+    Semicolon,
+    /// Tab
+    Tab,
+}
+
+impl Delimiter {
+    /// The byte.
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+}
+
+/// Inputs and how to read them, shared by `summary` and `export`.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Exports to read: files, folders (walked recursively for .xml, .clixml,
+    /// .zip), glob patterns (expanded by the tool, also on Windows), .zip
+    /// archives (entries read in place), or `-` for standard input
+    #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Worker threads (default: one per CPU)
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Performance")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no notes on stderr (errors are still printed)
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Never draw a progress bar
+    #[arg(long, help_heading = "Output")]
+    pub no_progress: bool,
+
+    /// Replace subjects, senders, recipients, display names and folder names
+    /// with keyed hashes (stable within a run), to share results safely
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
+
+    /// CSV field delimiter
+    #[arg(long, value_enum, default_value_t = Delimiter::Comma, value_name = "DELIM", help_heading = "Output")]
+    pub delimiter: Delimiter,
+
+    /// Reader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
 /// Arguments of `summary`.
 #[derive(Debug, Args, Clone)]
 pub struct SummaryArgs {
-    /// Move report exports (Export-CliXml); `-` reads standard input
-    #[arg(value_name = "FILE", required = true, value_hint = clap::ValueHint::FilePath)]
-    pub inputs: Vec<PathBuf>,
+    /// Inputs and reading options.
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Output format
     #[arg(short, long, value_enum, default_value_t = SummaryFormat::Table, help_heading = "Output")]
@@ -149,6 +231,11 @@ pub struct SummaryArgs {
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
+    /// Also write the Excel-safe CSV tables (mailboxes, bad_items, principals,
+    /// failures) into this folder
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub csv: Option<PathBuf>,
+
     /// When to use colour in tables
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorWhen,
@@ -157,13 +244,36 @@ pub struct SummaryArgs {
     #[arg(long, help_heading = "Output")]
     pub ascii: bool,
 
-    /// Worker threads (default: one per CPU)
-    #[arg(short = 'j', long, value_name = "N", help_heading = "Performance")]
-    pub threads: Option<usize>,
+    /// Exit with status 1 when findings of this class exist (for scripts)
+    #[arg(long, value_enum, value_name = "CLASS", help_heading = "Exit status")]
+    pub fail_on: Option<FailOn>,
+}
 
-    /// Reader limits.
+/// Formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Excel-safe CSV tables in the folder OUTPUT
+    Csv,
+    /// One JSON document with every table
+    Json,
+    /// One JSON object per line, each with a "type"
+    Ndjson,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// Inputs and reading options.
     #[command(flatten)]
-    pub limits: LimitArgs,
+    pub input: InputArgs,
+
+    /// Export format
+    #[arg(short, long, value_enum, help_heading = "Output")]
+    pub format: ExportFormat,
+
+    /// Output file (json, ndjson; `-` for standard output) or folder (csv)
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: PathBuf,
 }
 
 /// Reader limits shared by the commands that read CLIXML.

@@ -6,14 +6,15 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{
-    Cli, ColorWhen, Command, DumpArgs, GenerateArgs, LimitArgs, SamplesArgs, SummaryArgs,
-    SummaryFormat,
+    Cli, ColorWhen, Command, DumpArgs, ExportArgs, ExportFormat, FailOn, GenerateArgs, InputArgs,
+    LimitArgs, SamplesArgs, SummaryArgs, SummaryFormat,
 };
 use crate::clixml::{self, Reader};
 use crate::dump;
 use crate::exit::ExitStatus;
 use crate::output::{self, table::TableStyle};
-use crate::triage::{self, InputError, Source, TriageOptions};
+use crate::summary;
+use crate::triage::{self, InputError, TriageOptions};
 
 /// Runs the command. `Err` is only returned for output failures (a broken
 /// pipe among them); input problems are reported and reflected in the status.
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
     match cli.command {
         Some(Command::Dump(args)) => run_dump(&args),
         Some(Command::Summary(args)) => run_summary(&args),
+        Some(Command::Export(args)) => run_export(&args),
         Some(Command::Samples(args)) => run_samples(&args),
         Some(Command::Generate(args)) => run_generate(&args),
         None => run_summary(&cli.summary),
@@ -43,19 +45,40 @@ pub fn use_color(when: ColorWhen, to_file: bool) -> bool {
     }
 }
 
-fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
+/// A triage run from the command line: inputs discovered, read in parallel
+/// with a progress bar, errors reported; returns the run and the status so far.
+fn triage_inputs(args: &InputArgs, keep_items: bool) -> (summary::Run, ExitStatus) {
+    use std::io::IsTerminal;
     if let Some(n) = args.threads {
         // Only the first call can size the global pool; later ones are no-ops.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
-    let sources: Vec<Source> = args
-        .inputs
-        .iter()
-        .map(|p| if p.as_os_str() == "-" { Source::Stdin } else { Source::File(p.clone()) })
-        .collect();
-    let opts = TriageOptions { reader: args.limits.reader_options() };
-    let (run, errors) = triage::triage(&sources, &opts);
+    let (sources, discovery_errors) = crate::input::discover(&args.inputs);
     let mut status = ExitStatus::Success;
+    for e in &discovery_errors {
+        eprintln!("mrs-triage: {}: {}", e.arg, e.message);
+        status = status.worst(ExitStatus::NoInput);
+    }
+    let progress = (!args.quiet && !args.no_progress && io::stderr().is_terminal()).then(|| {
+        let total: u64 = sources.iter().filter_map(|s| s.size()).sum();
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let opts = TriageOptions {
+        reader: args.limits.reader_options(),
+        progress: progress.clone(),
+        keep_items,
+    };
+    let (mut run, errors) = triage::triage(&sources, &opts);
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     for (path, err) in &errors {
         match err {
             InputError::Open(msg) => {
@@ -68,6 +91,49 @@ fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
                     clixml::ErrorKind::Io(_) => ExitStatus::IoError,
                     _ => ExitStatus::DataError,
                 });
+            }
+        }
+    }
+    if args.redact {
+        crate::redact::Redactor::new().apply(&mut run);
+    }
+    (run, status)
+}
+
+fn csv_options(args: &InputArgs) -> output::csv::CsvOptions {
+    output::csv::CsvOptions { delimiter: args.delimiter.byte(), ..Default::default() }
+}
+
+/// Whether any mailbox has findings of the `--fail-on` class.
+fn has_findings(run: &summary::Run, on: FailOn) -> bool {
+    use crate::classify::Class;
+    run.mailboxes.iter().any(|a| {
+        let c = a.counts.classes();
+        let n = |k: Class| c.get(&k).copied().unwrap_or(0) > 0;
+        match on {
+            FailOn::Any => a.counts.total() > 0,
+            FailOn::Permissions => n(Class::Permissions),
+            FailOn::Corruption => n(Class::Corruption),
+            FailOn::Large => n(Class::Large),
+            FailOn::Missing => n(Class::Missing),
+            FailOn::Other => n(Class::Other),
+            FailOn::DataLoss => n(Class::Corruption) || n(Class::Missing),
+        }
+    })
+}
+
+fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
+    let (run, mut status) = triage_inputs(&args.input, args.csv.is_some());
+    if let Some(dir) = &args.csv {
+        let written = output::csv::write_tables(dir, &run, csv_options(&args.input));
+        match written {
+            Ok(files) if !args.input.quiet => {
+                eprintln!("mrs-triage: wrote {} CSV files to {}", files.len(), dir.display())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("mrs-triage: {}: cannot write: {e}", dir.display());
+                status = status.worst(ExitStatus::CantCreate);
             }
         }
     }
@@ -95,6 +161,38 @@ fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
             out.write_all(&buf)?;
             out.flush()?;
         }
+    }
+    if args.fail_on.is_some_and(|on| has_findings(&run, on)) {
+        status = status.worst(ExitStatus::Findings);
+    }
+    Ok(status)
+}
+
+fn run_export(args: &ExportArgs) -> io::Result<ExitStatus> {
+    let (run, mut status) = triage_inputs(&args.input, true);
+    let result = match args.format {
+        ExportFormat::Csv => {
+            output::csv::write_tables(&args.output, &run, csv_options(&args.input)).map(|_| ())
+        }
+        ExportFormat::Json | ExportFormat::Ndjson => {
+            let mut buf = Vec::with_capacity(1 << 20);
+            let tables = output::csv::tables(&run);
+            if args.format == ExportFormat::Json {
+                output::tables::write_json(&mut buf, &tables)?;
+            } else {
+                output::tables::write_ndjson(&mut buf, &tables)?;
+            }
+            if args.output.as_os_str() == "-" {
+                let mut out = io::stdout().lock();
+                out.write_all(&buf)?;
+                return out.flush().map(|()| status);
+            }
+            write_atomically(&args.output, &buf)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("mrs-triage: {}: cannot write: {e}", args.output.display());
+        status = status.worst(ExitStatus::CantCreate);
     }
     Ok(status)
 }

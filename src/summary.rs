@@ -89,11 +89,69 @@ pub struct Analysed {
     pub verdict: Verdict,
     /// Limit arithmetic.
     pub limits: Limits,
+    /// The principals its bad items name, each once, with its folders.
+    pub principals: Vec<MailboxPrincipal>,
 }
 
-/// Classifies a mailbox's items and derives its verdict and limits.
-pub fn analyse(mailbox: Mailbox, input_path: &str) -> Analysed {
-    let classified = classify::classify_all(&mailbox.bad_items);
+/// One principal as one mailbox sees it.
+#[derive(Debug, Clone)]
+pub struct MailboxPrincipal {
+    /// Source or target.
+    pub side: Side,
+    /// SID, else LegDN, alias or display name, lower-cased: how it is matched.
+    pub key: String,
+    /// What the messages say about it.
+    pub values: PrincipalValues,
+    /// Folders it breaks in this mailbox.
+    pub folders: BTreeSet<String>,
+    /// Bad items naming it.
+    pub occurrences: u64,
+}
+
+fn mailbox_principals(classified: &[Classified]) -> Vec<MailboxPrincipal> {
+    let mut out: Vec<MailboxPrincipal> = Vec::new();
+    let mut index: HashMap<(Side, String), usize> = HashMap::new();
+    for c in classified {
+        let side = match c.category {
+            Category::SourcePrincipal => Side::Source,
+            Category::TargetPrincipal => Side::Target,
+            _ => continue,
+        };
+        let p = c.principal.clone().unwrap_or_default();
+        let key = p
+            .sid
+            .clone()
+            .or_else(|| p.legacy_dn.clone())
+            .or_else(|| p.alias.clone())
+            .or_else(|| p.display_name.clone())
+            .unwrap_or_else(|| "(unidentified)".into())
+            .to_ascii_lowercase();
+        let i = *index.entry((side, key.clone())).or_insert_with(|| {
+            out.push(MailboxPrincipal {
+                side,
+                key,
+                values: PrincipalValues::default(),
+                folders: BTreeSet::new(),
+                occurrences: 0,
+            });
+            out.len() - 1
+        });
+        let mp = &mut out[i];
+        merge_values(&mut mp.values, p);
+        if let Some(f) = &c.folder {
+            mp.folders.insert(f.clone());
+        }
+        mp.occurrences += 1;
+    }
+    out
+}
+
+/// Classifies a mailbox's items and derives its verdict and limits. Unless
+/// `keep_items`, the items themselves are dropped afterwards: the counts and
+/// principals are all a summary needs, and memory then stays flat however
+/// many bad items an export holds.
+pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Analysed {
+    let mut classified = classify::classify_all(&mailbox.bad_items);
     let mut counts = CategoryCounts::default();
     for c in &classified {
         *counts.0.entry(c.category).or_insert(0) += 1;
@@ -101,6 +159,11 @@ pub fn analyse(mailbox: Mailbox, input_path: &str) -> Analysed {
     let (failure_types, transient, permanent) = group_failures(&mailbox.failures);
     let verdict = verdict::verdict(&mailbox, &counts.classes());
     let limits = verdict::limits(&mailbox, &counts.0);
+    let principals = mailbox_principals(&classified);
+    if !keep_items {
+        mailbox.bad_items = Vec::new();
+        classified = Vec::new();
+    }
     Analysed {
         mailbox,
         input_path: input_path.to_string(),
@@ -111,6 +174,7 @@ pub fn analyse(mailbox: Mailbox, input_path: &str) -> Analysed {
         permanent_failures: permanent,
         verdict,
         limits,
+        principals,
     }
 }
 
@@ -132,8 +196,11 @@ fn group_failures(failures: &[Failure]) -> (BTreeMap<String, u64>, u64, u64) {
 /// One input file's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputSummary {
-    /// The path as given (`-` for standard input).
+    /// The path as given (`-` for standard input, `archive.zip!entry` for
+    /// an archive's entry).
     pub path: String,
+    /// The folder it is in (for the per-folder roll-up).
+    pub folder: String,
     /// The detected encoding label, when the file could be opened.
     pub encoding: Option<&'static str>,
     /// Top-level objects read.
@@ -176,66 +243,44 @@ pub fn principals(mailboxes: &[Analysed]) -> Vec<PrincipalSummary> {
     struct Acc {
         side: Side,
         values: PrincipalValues,
-        mailboxes: BTreeSet<usize>,
-        folders: BTreeSet<(usize, String)>,
+        mailboxes: Vec<usize>,
+        folders: usize,
         occurrences: u64,
     }
-    let mut acc: HashMap<(Side, String), Acc> = HashMap::new();
-    let mut order: Vec<(Side, String)> = Vec::new();
+    let mut acc: Vec<Acc> = Vec::new();
+    let mut index: HashMap<(Side, String), usize> = HashMap::new();
     for (mi, a) in mailboxes.iter().enumerate() {
-        for c in &a.classified {
-            let side = match c.category {
-                Category::SourcePrincipal => Side::Source,
-                Category::TargetPrincipal => Side::Target,
-                _ => continue,
-            };
-            let p = c.principal.clone().unwrap_or_default();
-            let key = p
-                .sid
-                .clone()
-                .or_else(|| p.legacy_dn.clone())
-                .or_else(|| p.alias.clone())
-                .or_else(|| p.display_name.clone())
-                .unwrap_or_else(|| "(unidentified)".into());
-            let k = (side, key.to_ascii_lowercase());
-            let entry = acc.entry(k.clone()).or_insert_with(|| {
-                order.push(k.clone());
-                Acc {
-                    side,
+        for p in &a.principals {
+            let i = *index.entry((p.side, p.key.clone())).or_insert_with(|| {
+                acc.push(Acc {
+                    side: p.side,
                     values: PrincipalValues::default(),
-                    mailboxes: BTreeSet::new(),
-                    folders: BTreeSet::new(),
+                    mailboxes: Vec::new(),
+                    folders: 0,
                     occurrences: 0,
-                }
+                });
+                acc.len() - 1
             });
-            merge_values(&mut entry.values, p);
-            entry.mailboxes.insert(mi);
-            if let Some(f) = &c.folder {
-                entry.folders.insert((mi, f.clone()));
-            }
-            entry.occurrences += 1;
+            let e = &mut acc[i];
+            merge_values(&mut e.values, p.values.clone());
+            e.mailboxes.push(mi);
+            e.folders += p.folders.len();
+            e.occurrences += p.occurrences;
         }
     }
-    let mut out: Vec<PrincipalSummary> = order
+    let mut out: Vec<PrincipalSummary> = acc
         .into_iter()
-        .map(|k| {
-            let a = acc.remove(&k).expect("present");
-            PrincipalSummary {
-                side: a.side,
-                sid: a.values.sid,
-                alias: a.values.alias,
-                display_name: a.values.display_name,
-                legacy_dn: a.values.legacy_dn,
-                proxies: a.values.proxies,
-                mailboxes: a.mailboxes.len(),
-                folders: a.folders.len(),
-                occurrences: a.occurrences,
-                affected: a
-                    .mailboxes
-                    .iter()
-                    .map(|&i| mailbox_label(&mailboxes[i].mailbox))
-                    .collect(),
-            }
+        .map(|a| PrincipalSummary {
+            side: a.side,
+            sid: a.values.sid,
+            alias: a.values.alias,
+            display_name: a.values.display_name,
+            legacy_dn: a.values.legacy_dn,
+            proxies: a.values.proxies,
+            mailboxes: a.mailboxes.len(),
+            folders: a.folders,
+            occurrences: a.occurrences,
+            affected: a.mailboxes.iter().map(|&i| mailbox_label(&mailboxes[i].mailbox)).collect(),
         })
         .collect();
     out.sort_by(|a, b| {

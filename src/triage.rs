@@ -3,9 +3,7 @@
 //! analysed; inputs run in parallel and results keep input order.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Read};
-use std::path::PathBuf;
+use std::io::Read;
 
 use rayon::prelude::*;
 
@@ -14,37 +12,18 @@ use crate::exchange::access::View;
 use crate::exchange::extract::{Extracted, extract};
 use crate::summary::{self, Analysed, InputSummary, Run};
 
-/// An input: a file, or standard input.
-#[derive(Debug, Clone)]
-pub enum Source {
-    /// A file.
-    File(PathBuf),
-    /// Standard input, read once.
-    Stdin,
-}
-
-impl Source {
-    /// How messages and output name it.
-    pub fn display(&self) -> String {
-        match self {
-            Source::File(p) => p.display().to_string(),
-            Source::Stdin => "-".to_string(),
-        }
-    }
-
-    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
-        Ok(match self {
-            Source::File(p) => Box::new(File::open(p)?),
-            Source::Stdin => Box::new(io::stdin()),
-        })
-    }
-}
+pub use crate::input::Source;
 
 /// Options of a triage run.
 #[derive(Debug, Clone, Default)]
 pub struct TriageOptions {
     /// Reader limits (`resolve` is chosen per input).
     pub reader: clixml::Options,
+    /// Progress bar advanced by the bytes read (hidden when not wanted).
+    pub progress: Option<indicatif::ProgressBar>,
+    /// Keep every bad item (for item-level exports); otherwise only counts
+    /// and principals are kept and memory stays flat.
+    pub keep_items: bool,
 }
 
 /// What reading one input produced.
@@ -73,6 +52,7 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
     let fail = |err: String| InputResult {
         summary: InputSummary {
             path: path.clone(),
+            folder: source.folder(),
             encoding: None,
             objects: 0,
             mailboxes: 0,
@@ -82,20 +62,27 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
         mailboxes: Vec::new(),
         error: Some(InputError::Open(err)),
     };
-    // Files can be read twice: a cheap pre-scan finds the referenced ids so
-    // that references across top-level objects resolve with bounded memory.
-    let resolve = match source {
-        Source::File(_) => match source.open().and_then(clixml::scan_references) {
-            Ok(plan) => Resolve::Planned(plan),
-            Err(e) => return fail(format!("cannot open: {e}")),
-        },
-        Source::Stdin => Resolve::CurrentValue,
+    // Inputs that can be read twice get a cheap pre-scan of the referenced
+    // ids, so references across top-level objects resolve with bounded memory.
+    let resolve = if source.rereadable() {
+        match source.with_reader(|r| clixml::scan_references(r)) {
+            Ok(Ok(plan)) => Resolve::Planned(plan),
+            Ok(Err(e)) | Err(e) => return fail(format!("cannot open: {e}")),
+        }
+    } else {
+        Resolve::CurrentValue
     };
-    let input = match source.open() {
-        Ok(r) => r,
-        Err(e) => return fail(format!("cannot open: {e}")),
-    };
-    read_input(&path, input, resolve, opts)
+    let result = source.with_reader(|r| match &opts.progress {
+        Some(bar) => read_input(&path, bar.wrap_read(r), resolve, opts),
+        None => read_input(&path, r, resolve, opts),
+    });
+    match result {
+        Ok(mut r) => {
+            r.summary.folder = source.folder();
+            r
+        }
+        Err(e) => fail(format!("cannot open: {e}")),
+    }
 }
 
 /// Reads, extracts and analyses one already-open input.
@@ -107,6 +94,7 @@ fn read_input<R: Read>(
 ) -> InputResult {
     let mut summary = InputSummary {
         path: path.to_string(),
+        folder: String::new(),
         encoding: None,
         objects: 0,
         mailboxes: 0,
@@ -143,7 +131,7 @@ fn read_input<R: Read>(
                 for mut m in list {
                     m.index = index;
                     index += 1;
-                    mailboxes.push(summary::analyse(m, path));
+                    mailboxes.push(summary::analyse(m, path, opts.keep_items));
                 }
             }
             Extracted::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,

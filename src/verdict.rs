@@ -71,6 +71,19 @@ pub enum FailingLimit {
     DataConsistencyScore,
 }
 
+impl FailingLimit {
+    /// The snake_case key used in JSON and CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            FailingLimit::BadItemLimit => "bad_item_limit",
+            FailingLimit::LargeItemLimit => "large_item_limit",
+            FailingLimit::SourcePrincipalLimit => "source_principal_limit",
+            FailingLimit::MissingItemThreshold => "missing_item_threshold",
+            FailingLimit::DataConsistencyScore => "data_consistency_score",
+        }
+    }
+}
+
 /// The limits part of a mailbox's analysis.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Limits {

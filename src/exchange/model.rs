@@ -48,6 +48,19 @@ pub enum ItemSource {
     EntryLog,
 }
 
+impl ItemSource {
+    /// The snake_case key used in CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemSource::BadItems => "bad_items",
+            ItemSource::LargeItems => "large_items",
+            ItemSource::SkippedItems => "skipped_items",
+            ItemSource::Failures => "failures",
+            ItemSource::EntryLog => "entry_log",
+        }
+    }
+}
+
 /// A failure record (`FailureRec`), structured or parsed from its text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Failure {

@@ -1,4 +1,6 @@
-//! Output formats of the triage summary: terminal table and JSON.
+//! Output formats of the triage results: terminal tables, JSON, Excel-safe CSV.
 
+pub mod csv;
 pub mod json;
 pub mod table;
+pub mod tables;

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod batch;
 mod cli;
 mod conformance;
 mod proptests;

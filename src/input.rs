@@ -1,0 +1,255 @@
+//! Input discovery: turns command-line arguments (files, folders, glob
+//! patterns, `-`, `.zip` archives) into the ordered list of sources to read,
+//! and opens them (zip entries are streamed, never extracted to disk).
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// One export to read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input, read once.
+    Stdin,
+    /// An entry of a zip archive.
+    ZipEntry {
+        /// The archive.
+        archive: PathBuf,
+        /// The entry's name inside it.
+        entry: String,
+    },
+}
+
+impl Source {
+    /// How messages and outputs name it: the path, `-`, or `archive.zip!entry`.
+    pub fn display(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Stdin => "-".to_string(),
+            Source::ZipEntry { archive, entry } => format!("{}!{entry}", archive.display()),
+        }
+    }
+
+    /// The folder an input belongs to, for the per-folder roll-up.
+    pub fn folder(&self) -> String {
+        let path = match self {
+            Source::File(p) => p.as_path(),
+            Source::ZipEntry { archive, .. } => archive.as_path(),
+            Source::Stdin => return "-".to_string(),
+        };
+        match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+            _ => ".".to_string(),
+        }
+    }
+
+    /// Whether it can be opened twice (for the reference pre-scan).
+    pub fn rereadable(&self) -> bool {
+        !matches!(self, Source::Stdin)
+    }
+
+    /// Size in bytes when known in advance (files, zip entries).
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin => None,
+            Source::ZipEntry { archive, entry } => {
+                let mut zip = zip::ZipArchive::new(File::open(archive).ok()?).ok()?;
+                zip.by_name(entry).ok().map(|e| e.size())
+            }
+        }
+    }
+
+    /// Opens it and hands the stream to `f` (a zip entry's stream borrows its
+    /// archive, so it only lives inside the call).
+    pub fn with_reader<T>(&self, f: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
+        match self {
+            Source::File(p) => Ok(f(&mut File::open(p)?)),
+            Source::Stdin => Ok(f(&mut io::stdin().lock())),
+            Source::ZipEntry { archive, entry } => {
+                let mut zip =
+                    zip::ZipArchive::new(File::open(archive)?).map_err(io::Error::other)?;
+                let mut file = zip.by_name(entry).map_err(io::Error::other)?;
+                Ok(f(&mut file))
+            }
+        }
+    }
+}
+
+/// Why an argument gave no input.
+#[derive(Debug)]
+pub struct DiscoveryError {
+    /// The argument.
+    pub arg: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The extensions taken from folders and archives.
+fn is_export(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("clixml"))
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Expands the arguments, in order, without duplicates: folders are walked
+/// recursively (sorted; `.xml`, `.clixml` and `.zip`), glob patterns are
+/// expanded here (cmd.exe and PowerShell pass `*.xml` through unexpanded),
+/// zip archives contribute their `.xml`/`.clixml` entries. Arguments that
+/// give nothing are reported, and the others still count.
+pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut errors = Vec::new();
+    let mut push = |s: Source, out: &mut Vec<Source>| {
+        if seen.insert(s.clone()) {
+            out.push(s);
+        }
+    };
+    for arg in args {
+        let text = arg.to_string_lossy().into_owned();
+        if text == "-" {
+            push(Source::Stdin, &mut out);
+            continue;
+        }
+        let paths: Vec<PathBuf> = if !arg.exists() && has_glob_chars(&text) {
+            match glob::glob(&text) {
+                Ok(paths) => paths.filter_map(Result::ok).collect(),
+                Err(e) => {
+                    errors.push(DiscoveryError {
+                        arg: text,
+                        message: format!("invalid pattern: {e}"),
+                    });
+                    continue;
+                }
+            }
+        } else {
+            vec![arg.clone()]
+        };
+        if paths.is_empty() {
+            errors
+                .push(DiscoveryError { arg: text, message: "no file matches this pattern".into() });
+            continue;
+        }
+        let before = out.len();
+        for path in paths {
+            if path.is_dir() {
+                let walker = walkdir::WalkDir::new(&path).sort_by_file_name().into_iter();
+                for entry in walker.filter_map(Result::ok) {
+                    let p = entry.path();
+                    if entry.file_type().is_file() && (is_export(p) || is_zip(p)) {
+                        add_file(p, &mut out, &mut push, &mut errors);
+                    }
+                }
+            } else {
+                add_file(&path, &mut out, &mut push, &mut errors);
+            }
+        }
+        if out.len() == before && arg.is_dir() {
+            errors.push(DiscoveryError {
+                arg: text,
+                message: "no .xml, .clixml or .zip file in this folder".into(),
+            });
+        }
+    }
+    (out, errors)
+}
+
+fn add_file(
+    path: &Path,
+    out: &mut Vec<Source>,
+    push: &mut impl FnMut(Source, &mut Vec<Source>),
+    errors: &mut Vec<DiscoveryError>,
+) {
+    if !is_zip(path) {
+        // Missing files are kept: opening them reports the error in order.
+        push(Source::File(path.to_path_buf()), out);
+        return;
+    }
+    match zip_entries(path) {
+        Ok(entries) if entries.is_empty() => errors.push(DiscoveryError {
+            arg: path.display().to_string(),
+            message: "no .xml or .clixml entry in this archive".into(),
+        }),
+        Ok(entries) => {
+            for entry in entries {
+                push(Source::ZipEntry { archive: path.to_path_buf(), entry }, out);
+            }
+        }
+        Err(e) => errors.push(DiscoveryError {
+            arg: path.display().to_string(),
+            message: format!("cannot read archive: {e}"),
+        }),
+    }
+}
+
+fn zip_entries(path: &Path) -> io::Result<Vec<String>> {
+    let mut zip = zip::ZipArchive::new(File::open(path)?).map_err(io::Error::other)?;
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(io::Error::other)?;
+        let name = entry.name().map_err(io::Error::other)?.into_owned();
+        if entry.is_file() && is_export(Path::new(&name)) {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn folders_globs_and_archives() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("case/sub")).unwrap();
+        for f in ["case/b.xml", "case/a.XML", "case/sub/c.clixml", "case/notes.txt"] {
+            std::fs::write(d.join(f), "<Objs/>").unwrap();
+        }
+        let zip_path = d.join("case/bundle.zip");
+        let mut z = zip::ZipWriter::new(File::create(&zip_path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("x/one.xml", opts).unwrap();
+        z.write_all(b"<Objs/>").unwrap();
+        z.start_file("readme.txt", opts).unwrap();
+        z.finish().unwrap();
+
+        let (sources, errors) = discover(&[d.join("case")]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<String> =
+            sources.iter().map(|s| s.display().replace(&d.display().to_string(), "")).collect();
+        assert_eq!(
+            names,
+            ["/case/a.XML", "/case/b.xml", "/case/bundle.zip!x/one.xml", "/case/sub/c.clixml"]
+        );
+
+        let pattern = d.join("case/*.xml");
+        let (sources, _) = discover(&[pattern.clone(), d.join("case/b.xml")]);
+        assert_eq!(sources.len(), 1, "duplicates are dropped: {sources:?}");
+        assert!(sources[0].display().ends_with("b.xml"));
+
+        let (sources, errors) = discover(&[d.join("nothing/*.xml")]);
+        assert!(sources.is_empty());
+        assert_eq!(errors.len(), 1);
+
+        let entry = Source::ZipEntry { archive: zip_path, entry: "x/one.xml".into() };
+        let mut text = String::new();
+        entry.with_reader(|r| r.read_to_string(&mut text)).unwrap().unwrap();
+        assert_eq!(text, "<Objs/>");
+        assert_eq!(entry.size(), Some(7));
+    }
+}

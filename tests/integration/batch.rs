@@ -1,0 +1,221 @@
+//! Batch triage: folders, globs, archives, CSV/JSON/NDJSON exports,
+//! redaction, --fail-on and exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+}
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("mrs-triage").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// A case folder: two exports at the top, one in a subfolder, one in a zip.
+fn case_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("case/later")).unwrap();
+    std::fs::copy(sample("healthy.xml"), d.join("case/a-healthy.xml")).unwrap();
+    std::fs::copy(sample("target-principals.xml"), d.join("case/b-target.xml")).unwrap();
+    std::fs::copy(sample("corrupt-and-large.xml"), d.join("case/later/c-data.clixml")).unwrap();
+    let mut z = zip::ZipWriter::new(std::fs::File::create(d.join("case/d-bundle.zip")).unwrap());
+    z.start_file("inner/flattened.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    z.write_all(&std::fs::read(sample("flattened.xml")).unwrap()).unwrap();
+    z.finish().unwrap();
+    std::fs::write(d.join("case/notes.txt"), "not an export").unwrap();
+    dir
+}
+
+fn json(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn folders_are_walked_in_order_with_archives_read_in_place() {
+    let dir = case_folder();
+    let d = json(bin().arg(dir.path().join("case")).args(["--format", "json", "-j", "2"]));
+    let paths: Vec<String> = d["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap().replace(&dir.path().display().to_string(), ""))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/case/a-healthy.xml",
+            "/case/b-target.xml",
+            "/case/d-bundle.zip!inner/flattened.xml",
+            "/case/later/c-data.clixml"
+        ]
+    );
+    let aliases: Vec<&str> =
+        d["mailboxes"].as_array().unwrap().iter().map(|m| m["alias"].as_str().unwrap()).collect();
+    assert_eq!(aliases, ["adelev", "leeg", "johannal", "miriamg", "isaiahl"]);
+    // Same result with one thread: output order never depends on scheduling.
+    let one = json(bin().arg(dir.path().join("case")).args(["--format", "json", "-j", "1"]));
+    assert_eq!(one["mailboxes"], d["mailboxes"]);
+}
+
+#[test]
+fn glob_patterns_are_expanded_by_the_tool() {
+    let dir = case_folder();
+    let pattern = dir.path().join("case").join("*.xml");
+    let d = json(bin().arg(&pattern).args(["--format", "json"]));
+    assert_eq!(d["inputs"].as_array().unwrap().len(), 2);
+    bin()
+        .arg(dir.path().join("nothing-*.xml"))
+        .assert()
+        .code(66)
+        .stderr(predicate::str::contains("no file matches"));
+}
+
+fn read_csv(path: &Path) -> (String, Vec<Vec<String>>) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{} has a BOM", path.display());
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.contains("\r\n") && !text.replace("\r\n", "").contains("\n\""), "CRLF line ends");
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let rows = r.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    (text, rows)
+}
+
+#[test]
+fn csv_tables_are_excel_safe() {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .args(["samples/batch-wave3.utf16.xml", "samples/corrupt-and-large.xml", "--csv"])
+        .arg(out.path())
+        .arg("-q")
+        .assert()
+        .success();
+    for f in ["mailboxes.csv", "bad_items.csv", "principals.csv", "failures.csv"] {
+        assert!(out.path().join(f).exists(), "{f}");
+    }
+    let (_, mailboxes) = read_csv(&out.path().join("mailboxes.csv"));
+    assert_eq!(mailboxes.len(), 7, "header + 6 mailboxes");
+    assert_eq!(mailboxes[0][0], "Input");
+    let (text, items) = read_csv(&out.path().join("bad_items.csv"));
+    let subject_col = items[0].iter().position(|h| h == "Subject").unwrap();
+    assert!(items.iter().any(|r| r[subject_col].starts_with("'=HYPERLINK")), "formula neutralised");
+    assert!(!text.contains("\n=HYPERLINK") && !text.contains(",=HYPERLINK"));
+    let size_col = items[0].iter().position(|h| h == "SizeBytes").unwrap();
+    assert!(
+        items.iter().skip(1).any(|r| r[size_col].parse::<u64>().is_ok_and(|n| n > 150_000_000))
+    );
+    let date_col = items[0].iter().position(|h| h == "DateSentUtc").unwrap();
+    assert!(
+        items.iter().skip(1).any(|r| r[date_col].len() == 19 && r[date_col].as_bytes()[10] == b' ')
+    );
+    let (_, principals) = read_csv(&out.path().join("principals.csv"));
+    let affected = principals[0].iter().position(|h| h == "AffectedMailboxes").unwrap();
+    let row = principals
+        .iter()
+        .find(|r| r[1] == "S-1-5-21-1004336348-1177238915-682003330-1108")
+        .unwrap();
+    assert_eq!(row[affected], "pradeepg; lynner; gradya; isaiahl");
+}
+
+#[test]
+fn semicolon_delimiter_and_redaction() {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .args([
+            "samples/corrupt-and-large.xml",
+            "--delimiter",
+            "semicolon",
+            "--redact",
+            "-q",
+            "--csv",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let text = String::from_utf8(std::fs::read(out.path().join("bad_items.csv")).unwrap()).unwrap();
+    assert!(text.starts_with("\u{feff}Input;MailboxIndex;Mailbox;Category"));
+    assert!(
+        !text.contains("HYPERLINK")
+            && !text.contains("Weekly status")
+            && !text.contains("Sent Items")
+    );
+    assert!(text.contains("subject-") && text.contains("folder-"));
+    // Same text, same token, within the run.
+    let folders: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split(';').nth(7))
+        .filter(|f| f.starts_with("folder-"))
+        .collect();
+    assert!(folders.len() >= 2);
+}
+
+#[test]
+fn fail_on_gives_exit_1_and_errors_take_precedence() {
+    bin().args(["samples/corrupt-and-large.xml", "--fail-on", "data-loss", "-q"]).assert().code(1);
+    bin().args(["samples/target-principals.xml", "--fail-on", "data-loss", "-q"]).assert().code(0);
+    bin()
+        .args(["samples/target-principals.xml", "--fail-on", "permissions", "-q"])
+        .assert()
+        .code(1);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, "<Objs><S>cut").unwrap();
+    bin()
+        .args(["samples/corrupt-and-large.xml", "--fail-on", "any", "-q"])
+        .arg(&bad)
+        .assert()
+        .code(65);
+}
+
+#[test]
+fn export_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    bin()
+        .args(["export", "-f", "json", "-o"])
+        .arg(d.join("all.json"))
+        .arg("samples/target-principals.xml")
+        .assert()
+        .success();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("all.json")).unwrap()).unwrap();
+    assert_eq!(doc["schema"], "mrs-triage.export.v1");
+    assert_eq!(doc["tables"]["bad_items"].as_array().unwrap().len(), 12);
+    assert_eq!(doc["tables"]["mailboxes"][0]["Verdict"], "permissions_only");
+
+    let out =
+        bin().args(["export", "-f", "ndjson", "-o", "-", "samples/healthy.xml"]).output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["type"], "mailbox");
+    assert!(lines.iter().any(|l| l["type"] == "failure"));
+
+    bin()
+        .args(["export", "-f", "csv", "-o"])
+        .arg(d.join("csv"))
+        .arg("samples/healthy.xml")
+        .assert()
+        .success();
+    assert!(d.join("csv/failures.csv").exists());
+}
+
+#[test]
+fn csv_snapshots() {
+    let out = tempfile::tempdir().unwrap();
+    bin().args(["samples/batch-wave3.utf16.xml", "-q", "--csv"]).arg(out.path()).assert().success();
+    for f in ["mailboxes.csv", "principals.csv"] {
+        let text = String::from_utf8(std::fs::read(out.path().join(f)).unwrap()).unwrap();
+        insta::assert_snapshot!(f, text);
+    }
+}
