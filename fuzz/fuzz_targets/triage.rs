@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mrs_triage::triage::{triage_reader, TriageOptions};
+use mrs_triage::triage::{TriageOptions, triage_reader};
 
 fuzz_target!(|data: &[u8]| {
     let run = triage_reader("fuzz", data, &TriageOptions::default());
