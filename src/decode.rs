@@ -217,6 +217,11 @@ impl<R: Read> Decoder<R> {
         self.encoding
     }
 
+    /// Whether all input has been decoded and handed out.
+    pub fn at_end(&self) -> bool {
+        self.done && self.pos >= self.cur.len()
+    }
+
     /// Total decoded bytes produced so far.
     pub fn decoded_len(&self) -> u64 {
         self.cur_meta.decoded_start + self.cur.len() as u64
@@ -252,9 +257,9 @@ impl<R: Read> Decoder<R> {
         Located { offset, line_col: None }
     }
 
-    fn fail(&mut self, kind: DecodeErrorKind, src_offset: u64) -> io::Error {
+    fn fail(&mut self, kind: DecodeErrorKind, decoded_offset: u64, src_offset: u64) -> io::Error {
         self.failed = true;
-        io::Error::other(DecodeError { kind, decoded_offset: self.decoded_len(), src_offset })
+        io::Error::other(DecodeError { kind, decoded_offset, src_offset })
     }
 
     /// Moves to the next chunk of decoded bytes (empty at end of input).
@@ -440,9 +445,11 @@ impl<R: Read> Decoder<R> {
     fn check_run(&mut self) -> io::Result<()> {
         let pending = self.decoded_len().saturating_sub(self.event_mark);
         if pending > self.max_run.saturating_add(CHUNK) as u64 {
-            let at = self.locate(self.event_mark).offset;
+            // Positioned at the event that grew too large, like other errors.
+            let mark = self.event_mark;
+            let at = self.locate(mark).offset;
             let limit = self.max_run;
-            return Err(self.fail(DecodeErrorKind::RunTooLong(limit), at));
+            return Err(self.fail(DecodeErrorKind::RunTooLong(limit), mark, at));
         }
         Ok(())
     }

@@ -453,13 +453,21 @@ impl<R: Read> Reader<R> {
                 Ok(ev) => ev,
                 Err(e) => break Err(self.xml_error(e)),
             };
+            // Exact for any one event (the decoder's own bound is per chunk).
+            let size = self.xml.buffer_position() + self.base - self.event_start;
+            if size > self.opts.max_value_bytes as u64 {
+                break Err(self.err_here(ErrorKind::ValueTooLarge(self.opts.max_value_bytes)));
+            }
+            let eof = matches!(event, Event::Eof);
             if let Err(e) = self.handle(event) {
                 break Err(e);
             }
             if let Some(v) = self.ready.take() {
                 break Ok(Some(v));
             }
-            if self.root_closed {
+            // After </Objs>, read on to the end: anything but white space,
+            // comments and PIs there is an error, not silently ignored.
+            if self.root_closed && eof {
                 break Ok(None);
             }
         };
@@ -479,9 +487,10 @@ impl<R: Read> Reader<R> {
                 if self.collects_text() {
                     let s = t.xml10_content();
                     self.append_text(&s)?;
-                } else if !self.root_seen || self.stack.is_empty() {
-                    // Text outside the root: the `#< CLIXML` line of
-                    // `-OutputFormat xml` streams, or whitespace.
+                } else if self.root_closed && !t.xml10_content().trim().is_empty() {
+                    return Err(
+                        self.err_here(ErrorKind::Syntax("text after the end of <Objs>".into()))
+                    );
                 }
                 Ok(())
             }
@@ -521,7 +530,6 @@ impl<R: Read> Reader<R> {
                     let end = self.xml.buffer_position() + self.base;
                     return Err(self.err_at(ErrorKind::Truncated, end));
                 }
-                self.root_closed = true;
                 Ok(())
             }
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) => Ok(()),
@@ -966,9 +974,15 @@ impl<R: Read> Reader<R> {
                 | SyntaxError::UnclosedSingleQuotedAttributeValue
                 | SyntaxError::UnclosedDoubleQuotedAttributeValue,
             )
-            | quick_xml::Error::IllFormed(
-                IllFormedError::MissingEndTag(_) | IllFormedError::UnclosedReference,
-            ) => ErrorKind::Truncated,
+            | quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => ErrorKind::Truncated,
+            // Cut off inside a reference at the end of the file, or a bare `&`.
+            quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
+                if self.xml.get_ref().at_end() {
+                    ErrorKind::Truncated
+                } else {
+                    ErrorKind::Syntax("'&' that starts no entity or character reference".into())
+                }
+            }
             quick_xml::Error::Encoding(_) => {
                 // The decoder does not validate UTF-8 (quick-xml does, per
                 // event); find the exact byte now that one is bad.

@@ -1,117 +1,185 @@
-//! The command line: `dump` output and exit codes, help, broken pipes.
+//! `mrs-triage dump` as a user runs it: NDJSON output (insta snapshots of
+//! the fixtures), standard input, the exit codes and error lines for bad,
+//! missing and mistyped inputs, `--help`, and a reader that closes the pipe.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::util::objs;
+use crate::util::{fixture, objs};
 
 fn bin() -> Command {
     Command::cargo_bin("mrs-triage").unwrap()
 }
 
-#[test]
-fn dump_writes_one_json_line_per_object() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("a.xml");
-    std::fs::write(&f, objs(r#"<S>x</S><Obj RefId="0"><TN RefId="0"><T>T</T></TN><MS><I32 N="n">1</I32></MS></Obj><Ref RefId="0" />"#)).unwrap();
-    bin()
-        .arg("dump")
-        .arg(&f)
-        .assert()
-        .success()
-        .stdout("\"x\"\n{\"@types\":[\"T\"],\"@id\":0,\"n\":1}\n{\"@ref\":0}\n");
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().stderr("").get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
 }
 
 #[test]
-fn dump_reads_stdin() {
-    bin().args(["dump", "-"]).write_stdin(objs("<B>true</B>")).assert().success().stdout("true\n");
+fn dump_of_a_small_fixture() {
+    let out = stdout_of(bin().arg("dump").arg(fixture("small.xml")));
+    // One line per top-level value, each a complete JSON value.
+    assert_eq!(out.lines().count(), 3);
+    for line in out.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    insta::assert_snapshot!("dump_small", out);
 }
 
 #[test]
-fn dump_of_every_element_snapshot() {
-    let doc = objs(
-        r#"<Obj RefId="0"><TN RefId="0"><T>Deserialized.Demo.Everything</T><T>Deserialized.System.Object</T></TN><ToString>all_x000A_of it</ToString>
-           <Props><S N="S">s &amp; t</S><C N="C">65</C><B N="B">true</B><By N="By">1</By><SB N="SB">-1</SB><I16 N="I16">-2</I16><U16 N="U16">2</U16>
-           <I32 N="I32">-3</I32><U32 N="U32">3</U32><I64 N="I64">-4</I64><U64 N="U64">4</U64><Sg N="Sg">1.5</Sg><Db N="Db">NaN</Db><D N="D">1.50</D>
-           <DT N="DT">2024-01-01T00:00:00Z</DT><TS N="TS">PT1S</TS><G N="G">3f2504e0-4f89-11d3-9a0c-0305e82c3301</G><URI N="URI">http://a/</URI>
-           <Version N="Version">1.2</Version><BA N="BA">AQI=</BA><XD N="XD">&lt;x/&gt;</XD><SBK N="SBK">{ 1 }</SBK><SS N="SS">00ff</SS><Nil N="Nil" />
-           <S N="@odd">at</S><S N="Dup">props</S>
-           <Obj N="List" RefId="1"><TN RefId="1"><T>System.Object[]</T></TN><LST><I32>1</I32><Ref RefId="0" /></LST></Obj>
-           <Obj N="Dict" RefId="2"><TN RefId="2"><T>System.Collections.Hashtable</T></TN><DCT><En><S N="Key">k</S><S N="Value">v</S></En></DCT></Obj>
-           <Obj N="Enum" RefId="3"><TN RefId="3"><T>Color</T><T>System.Enum</T></TN><ToString>Red</ToString><I32>1</I32></Obj>
-           <PR N="PR"><AV>a</AV><AI>1</AI><S>op</S><PI>-1</PI><PC>5</PC><T>Processing</T><SR>9</SR><SD>d</SD></PR></Props>
-           <MS><S N="Dup">ms</S><MS N="Set"><S N="x">y</S></MS></MS><Weird>kept</Weird></Obj>"#,
+fn dump_of_every_element() {
+    let out = stdout_of(bin().arg("dump").arg(fixture("every-element.xml")));
+    assert_eq!(out.lines().count(), 35);
+    insta::assert_snapshot!("dump_every_element", out);
+}
+
+#[test]
+fn dump_reads_every_encoding_to_the_same_output() {
+    let want = stdout_of(bin().arg("dump").arg(fixture("encodings/utf8.xml")));
+    for name in [
+        "utf8-bom.xml",
+        "utf16le-bom.xml",
+        "utf16be-bom.xml",
+        "utf16le.xml",
+        "utf16be.xml",
+        "clixml-preamble.xml",
+    ] {
+        let got = stdout_of(bin().arg("dump").arg(fixture(&format!("encodings/{name}"))));
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn dash_reads_standard_input() {
+    let input = std::fs::read(fixture("small.xml")).unwrap();
+    let from_file = stdout_of(bin().arg("dump").arg(fixture("small.xml")));
+    let from_stdin = stdout_of(bin().args(["dump", "-"]).write_stdin(input));
+    assert_eq!(from_stdin, from_file);
+    // Files and stdin mix, in command-line order.
+    let out = stdout_of(
+        bin().arg("dump").arg(fixture("small.xml")).arg("-").write_stdin(objs("<I32>5</I32>")),
     );
-    let out =
-        bin().arg("dump").arg("-").write_stdin(doc).assert().success().get_output().stdout.clone();
-    insta::assert_snapshot!("dump_every_element", String::from_utf8(out).unwrap());
+    assert_eq!(out, format!("{from_file}5\n"));
 }
 
 #[test]
-fn a_bad_file_is_reported_and_the_others_still_dumped() {
+fn invalid_input_is_exit_65_and_the_other_files_are_still_dumped() {
     let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("good.xml");
     let bad = dir.path().join("bad.xml");
-    std::fs::write(&good, objs("<S>fine</S>")).unwrap();
-    std::fs::write(&bad, objs("\n<S>ok</S>\n  <I32>x</I32>")).unwrap();
+    // Line 3, column 3: line 1 is the 80-byte root tag, line 2 `  <S>ok</S>`
+    // is 11 bytes, so the element is at byte 81 + 12 + 2.
+    std::fs::write(
+        &bad,
+        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n  <S>ok</S>\n  <I32>x</I32>\n  <S>never</S>\n</Objs>\n",
+    )
+    .unwrap();
+    let small = fixture("small.xml");
+    let want_small = stdout_of(bin().arg("dump").arg(&small));
+    let assert = bin().arg("dump").arg(&bad).arg(&small).assert().code(65);
+    let out = assert.get_output();
+    // What was read before the error, then the next file in full.
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("\"ok\"\n{want_small}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        format!("mrs-triage: {}:3:3: invalid <I32> value \"x\" (byte 95)\n", bad.display())
+    );
+
+    // Standard input is named `<stdin>`; a truncated document is exit 65 too.
     bin()
-        .arg("dump")
-        .arg(&bad)
-        .arg(&good)
+        .args(["dump", "-"])
+        .write_stdin("<Objs><S>a</S>\n<S>cut")
         .assert()
         .code(65)
-        .stdout("\"ok\"\n\"fine\"\n")
-        .stderr(predicate::str::contains("bad.xml:3:3: invalid <I32> value \"x\""));
+        .stdout("\"a\"\n")
+        .stderr(predicate::str::starts_with("mrs-triage: <stdin>:2:7: unexpected end of file"));
 }
 
 #[test]
-fn a_missing_file_is_exit_66() {
+fn a_missing_file_is_exit_66_and_the_others_are_still_dumped() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-file.xml");
+    let want = stdout_of(bin().arg("dump").arg(fixture("small.xml")));
     bin()
-        .args(["dump", "no/such/file.xml"])
+        .arg("dump")
+        .arg(&missing)
+        .arg(fixture("small.xml"))
         .assert()
         .code(66)
-        .stderr(predicate::str::contains("mrs-triage: no/such/file.xml: cannot open"));
-    bin().arg("no/such/file.xml").assert().code(66);
+        .stdout(want)
+        .stderr(predicate::str::starts_with(format!(
+            "mrs-triage: {}: cannot open",
+            missing.display()
+        )));
+    // A missing file outranks an invalid one.
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, "<Objs><B>True</B></Objs>").unwrap();
+    bin().arg("dump").arg(&bad).arg(&missing).assert().code(66);
 }
 
 #[test]
-fn usage_errors_are_exit_2_and_help_is_exit_0() {
-    bin().args(["dump", "--no-such-flag", "x"]).assert().code(2);
-    bin().args(["--format", "yaml", "x.xml"]).assert().code(2);
-    bin().arg("--help").assert().success().stdout(predicate::str::contains("EXIT STATUS"));
+fn usage_errors_are_exit_2() {
     bin()
-        .args(["dump", "--help"])
+        .args(["dump", "--no-such-flag", "x.xml"])
         .assert()
-        .success()
-        .stdout(predicate::str::contains("EXIT STATUS"));
-    bin().arg("--version").assert().success();
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--no-such-flag"));
+    bin().arg("dump").assert().code(2).stdout("");
+    bin().args(["dump", "--max-depth", "many", "x.xml"]).assert().code(2).stdout("");
 }
 
 #[test]
-fn a_closed_pipe_is_not_an_error() {
-    // Many lines, and a reader that takes one line and closes the pipe.
-    let doc =
-        objs(&"<S>a fairly long line of text to fill pipe buffers quickly</S>".repeat(200_000));
+fn help_documents_the_exit_status() {
+    for args in [&["--help"][..], &["dump", "--help"][..]] {
+        bin()
+            .args(args)
+            .assert()
+            .success()
+            .stderr("")
+            .stdout(predicate::str::contains("EXIT STATUS").and(predicate::str::contains("65")));
+    }
+}
+
+#[test]
+fn reader_limits_apply_to_dump() {
+    let deep = objs(&format!("{}{}", "<Obj>".repeat(10), "</Obj>".repeat(10)));
+    bin().args(["dump", "-"]).write_stdin(deep.clone()).assert().success();
+    bin()
+        .args(["dump", "--max-depth", "5", "-"])
+        .write_stdin(deep)
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("deeper than 5"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    // Far more output than a pipe and the program's buffers hold, so the
+    // program must still be writing when the reader goes away.
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("big.xml");
-    std::fs::write(&f, doc).unwrap();
+    let big = dir.path().join("big.xml");
+    std::fs::write(&big, objs(&"<S>some text that fills the pipe quickly</S>".repeat(200_000)))
+        .unwrap();
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("mrs-triage"))
         .arg("dump")
-        .arg(&f)
+        .arg(&big)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = [0u8; 16];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
-    drop(child.stdout.take());
-    let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert_eq!(first, "\"some text that fills the pipe quickly\"\n");
+    drop(stdout); // closes our end: the next write fails with EPIPE
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "stderr: {err}");
-    assert!(err.is_empty(), "{err}");
-    let _ = std::io::stdout().flush();
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert_eq!(stderr, "");
 }

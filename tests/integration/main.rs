@@ -4,9 +4,11 @@ mod util;
 
 mod batch;
 mod cli;
-mod conformance;
+mod corpus;
+mod fixtures;
 mod proptests;
 mod reader;
 mod samples;
 mod shapes;
+mod small_buffers;
 mod summary_output;
