@@ -212,22 +212,17 @@ impl<'a> Builder<'a> {
             ],
             Some(b.text()),
             None,
-            vec![
+            [
                 p("Kind", kind),
                 p("EntryIdHex", s(&b.entry_id_hex)),
                 p("CloudId", Value::Nil),
                 p("FolderName", opt_s(b.folder.as_deref())),
                 p("WellKnownFolderType", wkf),
-                p("Sender", opt_s(b.sender.as_deref())),
-                p("Recipient", opt_s(b.recipient.as_deref())),
-                p("Subject", opt_s(b.subject.as_deref())),
-                p("MessageClass", opt_s(b.message_class.as_deref())),
-                p("MessageSize", b.size.map_or(Value::Nil, |n| i32v(n as i64))),
-                p("DateSent", b.date_sent.as_deref().map_or(Value::Nil, dt)),
-                p("DateReceived", b.date_received.as_deref().map_or(Value::Nil, dt)),
-                p("Failure", failure),
-                p("Category", opt_s(b.category.as_deref())),
-            ],
+            ]
+            .into_iter()
+            .chain(b.detail_props())
+            .chain([p("Failure", failure), p("Category", opt_s(b.category.as_deref()))])
+            .collect(),
         )
     }
 
@@ -347,6 +342,20 @@ pub struct BadSpec {
 }
 
 impl BadSpec {
+    /// The message properties a BadMessageRec and a MigrationUserSkippedItem
+    /// share, in the order both write them.
+    fn detail_props(&self) -> [Property; 7] {
+        [
+            p("Sender", opt_s(self.sender.as_deref())),
+            p("Recipient", opt_s(self.recipient.as_deref())),
+            p("Subject", opt_s(self.subject.as_deref())),
+            p("MessageClass", opt_s(self.message_class.as_deref())),
+            p("MessageSize", self.size.map_or(Value::Nil, |n| i32v(n as i64))),
+            p("DateSent", self.date_sent.as_deref().map_or(Value::Nil, dt)),
+            p("DateReceived", self.date_received.as_deref().map_or(Value::Nil, dt)),
+        ]
+    }
+
     /// The BadMessageRec ToString text.
     pub fn text(&self) -> String {
         if let Some(t) = &self.text_override {
@@ -999,24 +1008,19 @@ impl<'a> Builder<'a> {
             ],
             Some(b.text()),
             None,
-            vec![
-                p("Kind", s(&b.kind)),
-                p("FolderName", opt_s(b.folder.as_deref())),
-                p("Sender", opt_s(b.sender.as_deref())),
-                p("Recipient", opt_s(b.recipient.as_deref())),
-                p("Subject", opt_s(b.subject.as_deref())),
-                p("MessageClass", opt_s(b.message_class.as_deref())),
-                p("MessageSize", b.size.map_or(Value::Nil, |n| i32v(n as i64))),
-                p("DateSent", b.date_sent.as_deref().map_or(Value::Nil, dt)),
-                p("DateReceived", b.date_received.as_deref().map_or(Value::Nil, dt)),
-                p(
-                    "Failure",
-                    i.failure
-                        .as_ref()
-                        .map_or(Value::Nil, |f| s(&format!("{}: {}", f.failure_type, f.message))),
-                ),
-                p("ScoringClassifications", scoring),
-            ],
+            [p("Kind", s(&b.kind)), p("FolderName", opt_s(b.folder.as_deref()))]
+                .into_iter()
+                .chain(b.detail_props())
+                .chain([
+                    p(
+                        "Failure",
+                        i.failure.as_ref().map_or(Value::Nil, |f| {
+                            s(&format!("{}: {}", f.failure_type, f.message))
+                        }),
+                    ),
+                    p("ScoringClassifications", scoring),
+                ])
+                .collect(),
         )
     }
 }

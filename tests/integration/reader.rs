@@ -1,8 +1,6 @@
 //! The CLIXML reader on hand-written inputs: every element, every escape,
 //! every encoding, references, and every error kind with its exact position.
 
-use std::io::Read;
-
 use mrs_triage::clixml::{Base, ErrorKind, Options, Reader, RefId, Value};
 use mrs_triage::dump;
 
@@ -348,20 +346,7 @@ fn values_before_an_error_are_delivered() {
     assert!(r.next().is_none(), "the iterator ends after an error");
 }
 
-/// A reader that hands out at most `n` bytes per call.
-struct Trickle<'a> {
-    data: &'a [u8],
-    n: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let k = self.n.min(out.len()).min(self.data.len());
-        out[..k].copy_from_slice(&self.data[..k]);
-        self.data = &self.data[k..];
-        Ok(k)
-    }
-}
+use crate::util::Trickle;
 
 #[test]
 fn tokens_split_across_tiny_reads_read_the_same() {

@@ -17,20 +17,7 @@ use mrs_triage::clixml::{
 };
 use mrs_triage::decode::Decoder;
 
-/// A `Read` that returns at most `n` bytes per call.
-struct Trickle<'a> {
-    data: &'a [u8],
-    n: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let k = self.n.min(out.len()).min(self.data.len());
-        out[..k].copy_from_slice(&self.data[..k]);
-        self.data = &self.data[k..];
-        Ok(k)
-    }
-}
+use crate::util::Trickle;
 
 /// How the input is read: as one slice, or `n` bytes per `read` call.
 #[derive(Clone, Copy, Debug)]
