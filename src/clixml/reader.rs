@@ -928,7 +928,10 @@ impl<R: Read> Reader<R> {
                 None => return Err(bad("C", &text)),
             },
             Prim::Single => match parse_float(&text) {
-                Some(f) => Value::Single(f as f32),
+                // Parse as f32 directly: narrowing the f64 would round twice.
+                Some(f) => {
+                    Value::Single(text.trim_matches(XML_WS).parse::<f32>().unwrap_or(f as f32))
+                }
                 None => return Err(bad("Sg", &text)),
             },
             Prim::Double => match parse_float(&text) {

@@ -8,6 +8,7 @@ mod corpus;
 mod fixtures;
 mod proptests;
 mod reader;
+mod roundtrip;
 mod samples;
 mod shapes;
 mod small_buffers;
