@@ -262,6 +262,12 @@ impl<R: Read> Decoder<R> {
         io::Error::other(DecodeError { kind, decoded_offset, src_offset })
     }
 
+    #[cold]
+    #[inline(never)]
+    fn refill_cold(&mut self) -> io::Result<()> {
+        self.refill()
+    }
+
     /// Moves to the next chunk of decoded bytes (empty at end of input).
     fn refill(&mut self) -> io::Result<()> {
         if let Some(err) = self.pending.take() {
@@ -476,8 +482,13 @@ fn char_count(b: &[u8]) -> u64 {
 
 /// UTF-16 code units needed for these UTF-8 bytes.
 fn utf16_units(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64
-        + b.iter().filter(|&&c| c >= 0xF0).count() as u64
+    // One pass, in blocks whose per-byte sums fit a u8 lane (vectorises).
+    b.chunks(127)
+        .map(|block| {
+            block.iter().fold(0u8, |n, &c| n + u8::from((c & 0xC0) != 0x80) + u8::from(c >= 0xF0))
+                as u64
+        })
+        .sum()
 }
 
 impl<R: Read> Read for Decoder<R> {
@@ -491,13 +502,15 @@ impl<R: Read> Read for Decoder<R> {
 }
 
 impl<R: Read> BufRead for Decoder<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos >= self.cur.len() {
-            self.refill()?;
+            self.refill_cold()?;
         }
         Ok(&self.cur[self.pos..])
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
         self.pos = (self.pos + amt).min(self.cur.len());
     }

@@ -239,7 +239,6 @@ enum Frame {
     Text {
         role: TextRole,
         name: Option<Name>,
-        text: String,
         start: u64,
     },
     Leaf {
@@ -309,6 +308,42 @@ impl IdSet {
     }
 }
 
+/// Type lists by `TN` id: a vector for the dense small ids PowerShell writes
+/// (no hashing on every `TNRef`), a map for anything else.
+#[derive(Debug, Default)]
+struct TypeTable {
+    dense: Vec<Option<Arc<[String]>>>,
+    other: HashMap<RefId, Arc<[String]>>,
+}
+
+impl TypeTable {
+    const DENSE_LIMIT: u64 = 1 << 16;
+
+    fn insert(&mut self, id: RefId, names: Arc<[String]>) {
+        match id {
+            RefId::Num(n) if n < Self::DENSE_LIMIT => {
+                let i = n as usize;
+                if self.dense.len() <= i {
+                    self.dense.resize(i + 1, None);
+                }
+                self.dense[i] = Some(names);
+            }
+            other => {
+                self.other.insert(other, names);
+            }
+        }
+    }
+
+    fn get(&self, id: &RefId) -> Option<&Arc<[String]>> {
+        match id {
+            RefId::Num(n) if *n < Self::DENSE_LIMIT => {
+                self.dense.get(*n as usize).and_then(Option::as_ref)
+            }
+            other => self.other.get(other),
+        }
+    }
+}
+
 /// Retained objects for [`Resolve::Planned`], expiring once the input passes
 /// their last reference.
 #[derive(Debug, Default)]
@@ -322,9 +357,12 @@ pub struct Reader<R: Read> {
     xml: quick_xml::Reader<Decoder<R>>,
     buf: Vec<u8>,
     opts: Options,
-    types: HashMap<RefId, Arc<[String]>>,
+    types: TypeTable,
     defined: IdSet,
     stack: Vec<Frame>,
+    /// The text of the open `Frame::Text` (at most one is open: values have
+    /// no child elements), reused so numbers are parsed without allocating.
+    text: String,
     ready: Option<Value>,
     root_seen: bool,
     root_closed: bool,
@@ -369,9 +407,10 @@ impl<R: Read> Reader<R> {
             xml,
             buf: Vec::with_capacity(8 * 1024),
             opts,
-            types: HashMap::new(),
+            types: TypeTable::default(),
             defined: IdSet::default(),
             stack: Vec::with_capacity(32),
+            text: String::with_capacity(1024),
             ready: None,
             root_seen: false,
             root_closed: false,
@@ -543,7 +582,15 @@ impl<R: Read> Reader<R> {
     fn append_text(&mut self, s: &str) -> Result<(), Error> {
         let limit = self.opts.max_value_bytes;
         let too_big = match self.stack.last_mut() {
-            Some(Frame::Text { text, .. } | Frame::Unknown { text, .. }) => {
+            Some(Frame::Text { .. }) => {
+                if self.text.len() + s.len() > limit {
+                    true
+                } else {
+                    self.text.push_str(s);
+                    false
+                }
+            }
+            Some(Frame::Unknown { text, .. }) => {
                 if text.len() + s.len() > limit {
                     true
                 } else {
@@ -558,7 +605,7 @@ impl<R: Read> Reader<R> {
 
     fn start(&mut self, e: &BytesStart<'_>, _empty: bool) -> Result<(), Error> {
         let qname = e.name();
-        let tag: &str = qname.local_name().into_inner();
+        let tag: &str = local(qname.into_inner());
         // Inside an unknown element everything is just more of it.
         if let Some(Frame::Unknown { nested, .. }) = self.stack.last_mut() {
             *nested += 1;
@@ -590,7 +637,7 @@ impl<R: Read> Reader<R> {
                 ))));
             }
             Frame::Tn { .. } if tag == "T" => {
-                Frame::Text { role: TextRole::TypeName, name: None, text: String::new(), start }
+                Frame::Text { role: TextRole::TypeName, name: None, start }
             }
             Frame::Dict(_) if tag == "En" => Frame::Entry { key: None, value: None, start },
             Frame::Obj { .. } => match tag {
@@ -610,9 +657,7 @@ impl<R: Read> Reader<R> {
                     }
                     Frame::Skip
                 }
-                "ToString" => {
-                    Frame::Text { role: TextRole::ToString, name: None, text: String::new(), start }
-                }
+                "ToString" => Frame::Text { role: TextRole::ToString, name: None, start },
                 "Props" => Frame::Props(Vec::new()),
                 "MS" => Frame::Ms { name: None, members: Vec::new() },
                 "LST" => Frame::Items(ListKind::List, Vec::new()),
@@ -624,12 +669,7 @@ impl<R: Read> Reader<R> {
             },
             Frame::Ms { .. } if tag == "MS" => Frame::Ms { name, members: Vec::new() },
             Frame::Progress { .. } if prim_of(tag).is_none() && tag != "Obj" && tag != "Ref" => {
-                Frame::Text {
-                    role: TextRole::ProgressField(tag.to_string()),
-                    name,
-                    text: String::new(),
-                    start,
-                }
+                Frame::Text { role: TextRole::ProgressField(tag.to_string()), name, start }
             }
             Frame::Root
             | Frame::Props(_)
@@ -688,9 +728,7 @@ impl<R: Read> Reader<R> {
             }
             "PR" => Frame::Progress { name, fields: Vec::new() },
             _ => match prim_of(tag) {
-                Some(p) => {
-                    Frame::Text { role: TextRole::Prim(p), name, text: String::new(), start }
-                }
+                Some(p) => Frame::Text { role: TextRole::Prim(p), name, start },
                 None => unknown(tag, name),
             },
         })
@@ -702,7 +740,7 @@ impl<R: Read> Reader<R> {
         let mut id = None;
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
-            match attr.key.local_name().into_inner() {
+            match local(attr.key.into_inner()) {
                 "N" => {
                     let raw = if attr.value.contains('&') {
                         attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -710,7 +748,11 @@ impl<R: Read> Reader<R> {
                     } else {
                         attr.value.clone()
                     };
-                    name = Some(Name::from(escape::decode(&raw).as_ref()));
+                    name = Some(if raw.len() < 64 && !raw.as_bytes().contains(&b'_') {
+                        Name::from(raw.as_ref())
+                    } else {
+                        Name::from(escape::decode(&raw).as_ref())
+                    });
                 }
                 "RefId" => id = Some(RefId::parse(&attr.value)),
                 _ => {}
@@ -733,36 +775,13 @@ impl<R: Read> Reader<R> {
                 Ok(())
             }
             Frame::Skip => Ok(()),
-            Frame::Text { role, name, text, start } => match role {
-                TextRole::Prim(p) => {
-                    let v = self.finish_prim(p, text, start)?;
-                    self.attach(v, name)
-                }
-                TextRole::TypeName => {
-                    if let Some(Frame::Tn { names, .. }) = self.stack.last_mut() {
-                        names.push(escape::decode(&text).into_owned());
-                    }
-                    Ok(())
-                }
-                TextRole::ToString => {
-                    if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
-                        obj.to_string = Some(decode_owned(text));
-                    }
-                    Ok(())
-                }
-                TextRole::ProgressField(field) => {
-                    let (name, numeric) = progress_field(&field);
-                    let text = decode_owned(text);
-                    let value = match text.trim_matches(XML_WS).parse::<i64>() {
-                        Ok(n) if numeric => Value::Int(IntTag::I32, n),
-                        _ => Value::Text(TextTag::S, text),
-                    };
-                    if let Some(Frame::Progress { fields, .. }) = self.stack.last_mut() {
-                        fields.push((name.map_or(field, str::to_string), value));
-                    }
-                    Ok(())
-                }
-            },
+            Frame::Text { role, name, start } => {
+                let text = std::mem::take(&mut self.text);
+                let r = self.finish_text(role, name, &text, start);
+                self.text = text;
+                self.text.clear();
+                r
+            }
             Frame::Leaf { name, value } => self.attach(value, name),
             Frame::Obj { name, obj } => {
                 if let Some(id) = &obj.id {
@@ -772,14 +791,22 @@ impl<R: Read> Reader<R> {
             }
             Frame::Props(props) => {
                 if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
-                    obj.props.extend(props);
+                    if obj.props.is_empty() {
+                        obj.props = props;
+                    } else {
+                        obj.props.extend(props);
+                    }
                 }
                 Ok(())
             }
             Frame::Ms { name, members } => match self.stack.last_mut() {
                 Some(f @ Frame::Obj { .. }) => {
                     if let Some(obj) = f.obj_mut() {
-                        obj.members.extend(members);
+                        if obj.members.is_empty() {
+                            obj.members = members;
+                        } else {
+                            obj.members.extend(members);
+                        }
                     }
                     Ok(())
                 }
@@ -830,6 +857,45 @@ impl<R: Read> Reader<R> {
             Frame::Progress { name, fields } => self.attach(Value::Progress(fields), name),
             Frame::Unknown { name, tag, text, .. } => {
                 self.attach(Value::Unknown(Box::new(UnknownElement { name: tag, text })), name)
+            }
+        }
+    }
+
+    fn finish_text(
+        &mut self,
+        role: TextRole,
+        name: Option<Name>,
+        text: &str,
+        start: u64,
+    ) -> Result<(), Error> {
+        match role {
+            TextRole::Prim(p) => {
+                let v = self.finish_prim(p, text, start)?;
+                self.attach(v, name)
+            }
+            TextRole::TypeName => {
+                if let Some(Frame::Tn { names, .. }) = self.stack.last_mut() {
+                    names.push(escape::decode(text).into_owned());
+                }
+                Ok(())
+            }
+            TextRole::ToString => {
+                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                    obj.to_string = Some(escape::decode(text).into_owned());
+                }
+                Ok(())
+            }
+            TextRole::ProgressField(field) => {
+                let (name, numeric) = progress_field(&field);
+                let text = escape::decode(text).into_owned();
+                let value = match text.trim_matches(XML_WS).parse::<i64>() {
+                    Ok(n) if numeric => Value::Int(IntTag::I32, n),
+                    _ => Value::Text(TextTag::S, text),
+                };
+                if let Some(Frame::Progress { fields, .. }) = self.stack.last_mut() {
+                    fields.push((name.map_or(field, str::to_string), value));
+                }
+                Ok(())
             }
         }
     }
@@ -888,55 +954,53 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
-    fn finish_prim(&self, p: Prim, text: String, start: u64) -> Result<Value, Error> {
+    fn finish_prim(&self, p: Prim, text: &str, start: u64) -> Result<Value, Error> {
         let bad = |tag: &'static str, text: &str| {
             self.err_at(ErrorKind::InvalidValue { tag, text: snippet(text) }, start)
         };
         Ok(match p {
             Prim::Nil => Value::Nil,
             Prim::Text(t @ (TextTag::S | TextTag::XD | TextTag::SBK | TextTag::URI)) => {
-                Value::Text(t, decode_owned(text))
+                Value::Text(t, escape::decode(text).into_owned())
             }
             Prim::Text(t) => {
-                if t == TextTag::D && !is_decimal(text.trim_matches(XML_WS)) {
-                    return Err(bad("D", &text));
+                if t == TextTag::D && !is_decimal(trim_xml(text)) {
+                    return Err(bad("D", text));
                 }
-                Value::Text(t, text)
+                Value::Text(t, text.to_string())
             }
-            Prim::Bool => match text.trim_matches(XML_WS) {
+            Prim::Bool => match trim_xml(text) {
                 "true" | "1" => Value::Bool(true),
                 "false" | "0" => Value::Bool(false),
-                _ => return Err(bad("B", &text)),
+                _ => return Err(bad("B", text)),
             },
             Prim::Int(t) => {
-                let s = text.trim_matches(XML_WS);
+                let s = trim_xml(text);
                 let (lo, hi) = t.range();
                 match s.parse::<i64>() {
                     Ok(n) if n >= lo && n <= hi => Value::Int(t, n),
-                    _ => return Err(bad(t.tag(), &text)),
+                    _ => return Err(bad(t.tag(), text)),
                 }
             }
-            Prim::UInt(t) => match parse_unsigned(&text, t.max()) {
+            Prim::UInt(t) => match parse_unsigned(text, t.max()) {
                 Some(n) => Value::UInt(t, n),
-                None => return Err(bad(t.tag(), &text)),
+                None => return Err(bad(t.tag(), text)),
             },
-            Prim::Char => match parse_unsigned(&text, u16::MAX.into()) {
+            Prim::Char => match parse_unsigned(text, u16::MAX.into()) {
                 Some(n) => {
                     let c = char::from_u32(n as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
                     Value::Text(TextTag::C, c.to_string())
                 }
-                None => return Err(bad("C", &text)),
+                None => return Err(bad("C", text)),
             },
-            Prim::Single => match parse_float(&text) {
+            Prim::Single => match parse_float(text) {
                 // Parse as f32 directly: narrowing the f64 would round twice.
-                Some(f) => {
-                    Value::Single(text.trim_matches(XML_WS).parse::<f32>().unwrap_or(f as f32))
-                }
-                None => return Err(bad("Sg", &text)),
+                Some(f) => Value::Single(trim_xml(text).parse::<f32>().unwrap_or(f as f32)),
+                None => return Err(bad("Sg", text)),
             },
-            Prim::Double => match parse_float(&text) {
+            Prim::Double => match parse_float(text) {
                 Some(f) => Value::Double(f),
-                None => return Err(bad("Db", &text)),
+                None => return Err(bad("Db", text)),
             },
         })
     }
@@ -1062,23 +1126,35 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
     Ok(0)
 }
 
-fn unknown(tag: &str, name: Option<Name>) -> Frame {
-    Frame::Unknown { name, tag: tag.to_string(), text: String::new(), nested: 0 }
+/// The local part of an element or attribute name (CLIXML uses no prefixes;
+/// a short loop beats a `memchr` call on names this short).
+#[inline]
+fn local(name: &str) -> &str {
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
-fn decode_owned(text: String) -> String {
-    match escape::decode(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(s) => s,
-    }
+fn unknown(tag: &str, name: Option<Name>) -> Frame {
+    Frame::Unknown { name, tag: tag.to_string(), text: String::new(), nested: 0 }
 }
 
 /// XML white space, which .NET trims around numbers and booleans.
 const XML_WS: &[char] = &[' ', '\t', '\r', '\n'];
 
+/// `s.trim_matches(XML_WS)`, byte-wise (a char-slice pattern is slow).
+fn trim_xml(s: &str) -> &str {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
 /// Unsigned integer text as .NET reads it: white space around, no sign.
 fn parse_unsigned(text: &str, max: u64) -> Option<u64> {
-    let s = text.trim_matches(XML_WS);
+    let s = trim_xml(text);
     if !s.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -1088,7 +1164,7 @@ fn parse_unsigned(text: &str, max: u64) -> Option<u64> {
 /// `Sg`/`Db` text as `XmlConvert` reads it: `INF`, `-INF`, `NaN`, or a number
 /// with optional sign, decimal point and exponent (nothing Rust-only such as `inf`).
 fn parse_float(text: &str) -> Option<f64> {
-    let s = text.trim_matches(XML_WS);
+    let s = trim_xml(text);
     match s {
         "INF" => return Some(f64::INFINITY),
         "-INF" => return Some(f64::NEG_INFINITY),

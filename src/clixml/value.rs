@@ -21,6 +21,16 @@ pub enum RefId {
 impl RefId {
     /// Parses an attribute value into an id.
     pub fn parse(s: &str) -> RefId {
+        // Fast path for what PowerShell writes: plain decimal digits.
+        if !s.is_empty() && s.len() <= 18 {
+            let mut n: u64 = 0;
+            if s.bytes().all(|b| {
+                n = n.wrapping_mul(10).wrapping_add(u64::from(b.wrapping_sub(b'0')));
+                b.is_ascii_digit()
+            }) {
+                return RefId::Num(n);
+            }
+        }
         let t = s.trim();
         if !t.is_empty()
             && t.len() <= 19
