@@ -14,13 +14,16 @@
 use std::fmt::Write as _;
 use std::fs::File;
 use std::hint::black_box;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::{data_dir, full_run, raw_quick_xml};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use mrs_triage::clixml::Reader;
 use mrs_triage::decode::Decoder;
+
+mod common;
 
 // The same allocator as the `mrs-triage` binary, so the figures are the tool's.
 #[global_allocator]
@@ -28,24 +31,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Bumped whenever the generator changes, so stale cached files are not reused.
 const GENERATOR_VERSION: u32 = 1;
-
-/// Whether criterion runs real measurements (`cargo bench` passes `--bench`).
-fn full_run() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-/// `<target dir>/bench-data`: the bench executable lives in
-/// `<target dir>/<profile>/deps/`, which also honours `CARGO_TARGET_DIR`.
-fn data_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("bench executable path");
-    let dir = exe
-        .ancestors()
-        .nth(3)
-        .map(|target| target.join("bench-data"))
-        .unwrap_or_else(|| std::env::temp_dir().join("mrs-triage-bench-data"));
-    std::fs::create_dir_all(&dir).expect("create bench data dir");
-    dir
-}
 
 // ---------------------------------------------------------------------------
 // Input generation: plain string formatting, one top-level object at a time.
@@ -611,51 +596,6 @@ fn export(min_bytes: u64) -> Inputs {
 
 // ---------------------------------------------------------------------------
 // The measured passes.
-
-/// The baseline: quick-xml tokenising with its default configuration (which is
-/// the reader's: end names checked, text not trimmed), touching every event
-/// and every attribute. Returns the number of top-level values (children of
-/// the root) and a checksum.
-fn raw_quick_xml<R: BufRead>(input: R) -> (u64, u64) {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(input);
-    let mut buf = Vec::with_capacity(8 * 1024);
-    let (mut depth, mut top, mut sum) = (0u32, 0u64, 0u64);
-    loop {
-        match reader.read_event_into(&mut buf).expect("well-formed input") {
-            Event::Eof => break,
-            Event::Start(e) => {
-                sum += touch(&e);
-                top += u64::from(depth == 1);
-                depth += 1;
-            }
-            Event::Empty(e) => {
-                sum += touch(&e);
-                top += u64::from(depth == 1);
-            }
-            Event::End(e) => {
-                sum += e.name().as_ref().len() as u64;
-                depth -= 1;
-            }
-            Event::Text(t) => sum += t.len() as u64,
-            Event::GeneralRef(r) => sum += r.len() as u64,
-            Event::CData(c) => sum += c.len() as u64,
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => sum += 1,
-        }
-        buf.clear();
-    }
-    (top, sum)
-}
-
-/// Reads a tag's name and every attribute, as any consumer must.
-fn touch(e: &quick_xml::events::BytesStart<'_>) -> u64 {
-    let mut sum = e.name().as_ref().len() as u64;
-    for a in e.attributes().with_checks(false) {
-        let a = a.expect("well-formed attribute");
-        sum += (a.key.as_ref().len() + a.value.len()) as u64;
-    }
-    sum
-}
 
 /// The full reader over a file: counts the values, dropping each.
 fn read_all(path: &Path) -> u64 {

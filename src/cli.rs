@@ -85,6 +85,27 @@ pub struct SamplesArgs {
     pub dir: PathBuf,
 }
 
+/// `generate --shape`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateShape {
+    /// Every report kept as objects
+    Structured,
+    /// Every report flattened to strings
+    Flattened,
+    /// One mailbox in three structured
+    Mixed,
+}
+
+impl From<GenerateShape> for crate::synth::samples::BulkShape {
+    fn from(s: GenerateShape) -> Self {
+        match s {
+            GenerateShape::Structured => Self::Structured,
+            GenerateShape::Flattened => Self::Flattened,
+            GenerateShape::Mixed => Self::Mixed,
+        }
+    }
+}
+
 /// Arguments of `generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -103,6 +124,10 @@ pub struct GenerateArgs {
     /// Seed of the generator
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Report shape: structured (~5.5 KB per bad item), flattened (~0.5 KB),
+    /// mixed (one mailbox in three structured, ~2 KB)
+    #[arg(long, value_enum, default_value_t = GenerateShape::Structured)]
+    pub shape: GenerateShape,
     /// Output file (or directory with --files)
     #[arg(short, long, value_name = "PATH")]
     pub output: PathBuf,
@@ -258,6 +283,8 @@ pub enum ExportFormat {
     Json,
     /// One JSON object per line, each with a "type"
     Ndjson,
+    /// Parquet files (one per table) in the folder OUTPUT
+    Parquet,
 }
 
 /// Arguments of `export`.
@@ -271,7 +298,7 @@ pub struct ExportArgs {
     #[arg(short, long, value_enum, help_heading = "Output")]
     pub format: ExportFormat,
 
-    /// Output file (json, ndjson; `-` for standard output) or folder (csv)
+    /// Output file (json, ndjson; `-` for standard output) or folder (csv, parquet)
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: PathBuf,
 }

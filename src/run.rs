@@ -174,6 +174,9 @@ fn run_export(args: &ExportArgs) -> io::Result<ExitStatus> {
         ExportFormat::Csv => {
             output::csv::write_tables(&args.output, &run, csv_options(&args.input)).map(|_| ())
         }
+        ExportFormat::Parquet => {
+            output::parquet::write_tables(&args.output, &output::csv::tables(&run)).map(|_| ())
+        }
         ExportFormat::Json | ExportFormat::Ndjson => {
             let mut buf = Vec::with_capacity(1 << 20);
             let tables = output::csv::tables(&run);
@@ -222,7 +225,12 @@ fn run_generate(args: &GenerateArgs) -> io::Result<ExitStatus> {
     let encoding = if args.utf16 { OutputEncoding::Utf16LeBom } else { OutputEncoding::Utf8 };
     let write = |path: &Path, seed: u64| -> io::Result<()> {
         let out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-        let mailboxes = crate::synth::samples::bulk_mailboxes(args.mailboxes, args.items, seed);
+        let mailboxes = crate::synth::samples::bulk_mailboxes(
+            args.mailboxes,
+            args.items,
+            seed,
+            args.shape.into(),
+        );
         crate::synth::write_export(out, encoding, mailboxes)?.flush()
     };
     let result = match args.files {

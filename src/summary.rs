@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use crate::aggregate::GroupRow;
 use crate::classify::{self, Category, Class, Classified, Side};
 use crate::exchange::access::Limit;
 use crate::exchange::model::{Failure, Mailbox};
@@ -238,61 +239,8 @@ pub struct PrincipalSummary {
     pub affected: Vec<String>,
 }
 
-/// Rolls up principal errors across mailboxes, most widespread first.
-pub fn principals(mailboxes: &[Analysed]) -> Vec<PrincipalSummary> {
-    struct Acc {
-        side: Side,
-        values: PrincipalValues,
-        mailboxes: Vec<usize>,
-        folders: usize,
-        occurrences: u64,
-    }
-    let mut acc: Vec<Acc> = Vec::new();
-    let mut index: HashMap<(Side, String), usize> = HashMap::new();
-    for (mi, a) in mailboxes.iter().enumerate() {
-        for p in &a.principals {
-            let i = *index.entry((p.side, p.key.clone())).or_insert_with(|| {
-                acc.push(Acc {
-                    side: p.side,
-                    values: PrincipalValues::default(),
-                    mailboxes: Vec::new(),
-                    folders: 0,
-                    occurrences: 0,
-                });
-                acc.len() - 1
-            });
-            let e = &mut acc[i];
-            merge_values(&mut e.values, p.values.clone());
-            e.mailboxes.push(mi);
-            e.folders += p.folders.len();
-            e.occurrences += p.occurrences;
-        }
-    }
-    let mut out: Vec<PrincipalSummary> = acc
-        .into_iter()
-        .map(|a| PrincipalSummary {
-            side: a.side,
-            sid: a.values.sid,
-            alias: a.values.alias,
-            display_name: a.values.display_name,
-            legacy_dn: a.values.legacy_dn,
-            proxies: a.values.proxies,
-            mailboxes: a.mailboxes.len(),
-            folders: a.folders,
-            occurrences: a.occurrences,
-            affected: a.mailboxes.iter().map(|&i| mailbox_label(&mailboxes[i].mailbox)).collect(),
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.mailboxes
-            .cmp(&a.mailboxes)
-            .then(b.occurrences.cmp(&a.occurrences))
-            .then(a.side.cmp(&b.side))
-    });
-    out
-}
-
-fn merge_values(into: &mut PrincipalValues, from: PrincipalValues) {
+/// Fills what `into` lacks from `from` (first value seen wins).
+pub(crate) fn merge_values(into: &mut PrincipalValues, from: PrincipalValues) {
     into.sid = into.sid.take().or(from.sid);
     into.alias = into.alias.take().or(from.alias);
     into.display_name = into.display_name.take().or(from.display_name);
@@ -429,7 +377,7 @@ pub struct Totals {
 }
 
 /// Mailboxes per verdict; serialises every verdict.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct VerdictCounts(pub BTreeMap<Verdict, u64>);
 
 impl Serialize for VerdictCounts {
@@ -467,6 +415,10 @@ pub struct SummaryJson<'a> {
     pub mailboxes: Vec<MailboxJson<'a>>,
     /// Principals, most widespread first.
     pub principals: &'a [PrincipalSummary],
+    /// Per batch name (`""`: mailboxes without one), in order of appearance.
+    pub batches: &'a [GroupRow],
+    /// Per input folder, in order of appearance.
+    pub folders: &'a [GroupRow],
     /// Totals.
     pub totals: Totals,
 }
@@ -480,6 +432,10 @@ pub struct Run {
     pub mailboxes: Vec<Analysed>,
     /// Principals across mailboxes.
     pub principals: Vec<PrincipalSummary>,
+    /// Mailboxes per batch name.
+    pub batches: Vec<GroupRow>,
+    /// Mailboxes per input folder.
+    pub folders: Vec<GroupRow>,
 }
 
 impl Run {
@@ -491,6 +447,8 @@ impl Run {
             inputs: &self.inputs,
             mailboxes: self.mailboxes.iter().map(MailboxJson::new).collect(),
             principals: &self.principals,
+            batches: &self.batches,
+            folders: &self.folders,
             totals: totals(&self.mailboxes),
         }
     }

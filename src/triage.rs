@@ -7,6 +7,7 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
+use crate::aggregate;
 use crate::clixml::{self, Reader, Resolve};
 use crate::exchange::access::View;
 use crate::exchange::extract::{Extracted, extract};
@@ -169,6 +170,11 @@ fn collect(results: Vec<InputResult>) -> (Run, Vec<(String, InputError)>) {
             mailboxes.push(a);
         }
     }
-    let principals = summary::principals(&mailboxes);
-    (Run { inputs, mailboxes, principals }, errors)
+    // The frames are built column by column from the same records, so
+    // polars has nothing to reject whatever the inputs held.
+    let principals = aggregate::principals(&mailboxes).expect("principal roll-up frame");
+    let groups = aggregate::roll_ups(&mailboxes, &inputs).expect("group roll-up frame");
+    let run =
+        Run { inputs, mailboxes, principals, batches: groups.batches, folders: groups.folders };
+    (run, errors)
 }

@@ -69,9 +69,9 @@ fn find_escape_start(bytes: &[u8], from: usize) -> Option<usize> {
 /// decoded unit and the escape's length in bytes.
 fn parse_escape(b: &[u8]) -> Option<(Unit, usize)> {
     let hex_run = b[2..].iter().take(9).take_while(|c| c.is_ascii_hexdigit()).count();
+    // The run is all ASCII hex digits, so each converts on its own.
     let digits = |n: usize| -> Option<u32> {
-        let s = std::str::from_utf8(&b[2..2 + n]).ok()?;
-        u32::from_str_radix(s, 16).ok()
+        b[2..2 + n].iter().try_fold(0u32, |acc, &c| Some(acc << 4 | char::from(c).to_digit(16)?))
     };
     if hex_run >= 4 && b.get(6) == Some(&b'_') {
         let v = digits(4)?;

@@ -358,6 +358,9 @@ pub struct Reader<R: Read> {
     buf: Vec<u8>,
     opts: Options,
     types: TypeTable,
+    /// Property counts per type list (keyed by the shared `Arc`'s address; a
+    /// stale key only mis-sizes a vector). Bounded by the number of `TN`s.
+    shapes: HashMap<usize, (u32, u32)>,
     defined: IdSet,
     stack: Vec<Frame>,
     /// The text of the open `Frame::Text` (at most one is open: values have
@@ -408,6 +411,7 @@ impl<R: Read> Reader<R> {
             buf: Vec::with_capacity(8 * 1024),
             opts,
             types: TypeTable::default(),
+            shapes: HashMap::new(),
             defined: IdSet::default(),
             stack: Vec::with_capacity(32),
             text: String::with_capacity(1024),
@@ -658,8 +662,10 @@ impl<R: Read> Reader<R> {
                     Frame::Skip
                 }
                 "ToString" => Frame::Text { role: TextRole::ToString, name: None, start },
-                "Props" => Frame::Props(Vec::new()),
-                "MS" => Frame::Ms { name: None, members: Vec::new() },
+                "Props" => Frame::Props(Vec::with_capacity(self.shape_hint(false))),
+                "MS" => {
+                    Frame::Ms { name: None, members: Vec::with_capacity(self.shape_hint(true)) }
+                }
                 "LST" => Frame::Items(ListKind::List, Vec::new()),
                 "IE" => Frame::Items(ListKind::Enumerable, Vec::new()),
                 "QUE" => Frame::Items(ListKind::Queue, Vec::new()),
@@ -790,6 +796,7 @@ impl<R: Read> Reader<R> {
                 self.attach(Value::Obj(obj), name)
             }
             Frame::Props(props) => {
+                self.note_shape(false, props.len());
                 if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                     if obj.props.is_empty() {
                         obj.props = props;
@@ -800,8 +807,9 @@ impl<R: Read> Reader<R> {
                 Ok(())
             }
             Frame::Ms { name, members } => match self.stack.last_mut() {
-                Some(f @ Frame::Obj { .. }) => {
-                    if let Some(obj) = f.obj_mut() {
+                Some(Frame::Obj { .. }) => {
+                    self.note_shape(true, members.len());
+                    if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
                         if obj.members.is_empty() {
                             obj.members = members;
                         } else {
@@ -917,6 +925,33 @@ impl<R: Read> Reader<R> {
     }
 
     /// Hands a finished value to the element that contains it.
+    /// The key of the open object's type list, for [`Self::shape_hint`].
+    fn shape_key(&self) -> Option<usize> {
+        match self.stack.last() {
+            Some(Frame::Obj { obj, .. }) if !obj.types.is_empty() => {
+                Some(Arc::as_ptr(&obj.types).cast::<u8>() as usize)
+            }
+            _ => None,
+        }
+    }
+
+    /// How many properties (`members`: MS, else Props) the last object of the
+    /// same type list had: objects of one type are written alike, and sizing
+    /// the vector up front saves its growth copies (a move request has ~150).
+    fn shape_hint(&self, members: bool) -> usize {
+        self.shape_key()
+            .and_then(|k| self.shapes.get(&k))
+            .map_or(0, |&(p, m)| if members { m } else { p } as usize)
+    }
+
+    fn note_shape(&mut self, members: bool, len: usize) {
+        if let Some(k) = self.shape_key() {
+            let len = u32::try_from(len).unwrap_or(u32::MAX);
+            let e = self.shapes.entry(k).or_default();
+            if members { e.1 = len } else { e.0 = len }
+        }
+    }
+
     fn attach(&mut self, value: Value, name: Option<Name>) -> Result<(), Error> {
         match self.stack.last_mut() {
             Some(Frame::Root) => self.ready = Some(value),

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::aggregate::GroupRow;
 use crate::summary::{Run, mailbox_label};
 
 /// How CSV files are written.
@@ -193,7 +194,44 @@ pub fn write_tables(dir: &Path, run: &Run, opts: CsvOptions) -> io::Result<Vec<P
 
 /// The exported tables, in a stable order with stable columns (README).
 pub fn tables(run: &Run) -> Vec<Table> {
-    vec![mailboxes(run), bad_items(run), principals(run), failures(run)]
+    vec![
+        mailboxes(run),
+        bad_items(run),
+        principals(run),
+        failures(run),
+        groups("batches.csv", "Batch", &run.batches),
+        groups("folders.csv", "Folder", &run.folders),
+    ]
+}
+
+/// The per-batch or per-folder roll-up: mailboxes, failed moves, bad items,
+/// mailboxes per verdict and bad items per class.
+fn groups(name: &'static str, key: &'static str, rows: &[GroupRow]) -> Table {
+    use crate::classify::Class;
+    use crate::verdict::Verdict;
+    let mut header = vec![key, "Mailboxes", "FailedMoves", "BadItems"];
+    header.extend(Verdict::ALL.iter().map(|v| v.key()));
+    header.extend(["Permissions", "Corruption", "Large", "Missing", "Other"]);
+    debug_assert_eq!(Class::ALL.len(), 5);
+    let rows = rows
+        .iter()
+        .map(|g| {
+            let mut row: Vec<Cell> = vec![
+                g.key.as_str().into(),
+                g.mailboxes.into(),
+                g.failed_moves.into(),
+                g.bad_items.into(),
+            ];
+            row.extend(
+                Verdict::ALL.iter().map(|v| Cell::Num(g.verdicts.0.get(v).copied().unwrap_or(0))),
+            );
+            row.extend(
+                Class::ALL.iter().map(|c| Cell::Num(g.classes.0.get(c).copied().unwrap_or(0))),
+            );
+            row
+        })
+        .collect();
+    Table { name, header, rows }
 }
 
 fn limit_cell(l: crate::exchange::access::Limit) -> Cell {

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
+use crate::aggregate::GroupRow;
 use crate::classify::{Class, Side};
 use crate::exchange::access::Limit;
 use crate::summary::{Run, mailbox_label};
@@ -166,6 +167,14 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
         if verdicts.is_empty() { "-".into() } else { verdicts.join(", ") }
     )?;
 
+    // Roll-ups only say something when there is more than one group.
+    if run.batches.len() > 1 {
+        write_groups(out, style, "Batches", "Batch", &run.batches)?;
+    }
+    if run.folders.len() > 1 {
+        write_groups(out, style, "Input folders", "Folder", &run.folders)?;
+    }
+
     if !run.principals.is_empty() {
         writeln!(out)?;
         writeln!(out, "Top principals (by mailboxes affected)")?;
@@ -224,4 +233,35 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
         writeln!(out, "{f}")?;
     }
     Ok(())
+}
+
+/// A per-batch or per-folder roll-up table.
+fn write_groups<W: Write>(
+    out: &mut W,
+    style: TableStyle,
+    title: &str,
+    key: &str,
+    rows: &[GroupRow],
+) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{title}")?;
+    let mut t = new_table(
+        style,
+        &[key, "Mailboxes", "Failed", "Perm only", "Large", "Data loss", "Failed other", "Items"],
+    );
+    for g in rows {
+        let v = |v: Verdict| num(g.verdicts.0.get(&v).copied().unwrap_or(0));
+        let name = if g.key.is_empty() { "(none)".to_string() } else { sanitize(&g.key) };
+        t.add_row(vec![
+            Cell::new(name),
+            num(g.mailboxes),
+            num(g.failed_moves),
+            v(Verdict::PermissionsOnly),
+            v(Verdict::LargeItems),
+            v(Verdict::DataLossRisk),
+            v(Verdict::FailedOther),
+            num(g.bad_items),
+        ]);
+    }
+    writeln!(out, "{t}")
 }

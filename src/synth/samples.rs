@@ -582,14 +582,38 @@ pub fn samples() -> Vec<Sample> {
     out
 }
 
+/// How the reports of a generated export are shaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BulkShape {
+    /// Every report kept as objects (~5.5 KB per bad item).
+    #[default]
+    Structured,
+    /// Every report flattened to strings (~0.5 KB per bad item).
+    Flattened,
+    /// One mailbox in three structured, the others flattened (~2 KB per
+    /// bad item): a 1 GiB export holds about 500,000 bad items.
+    Mixed,
+}
+
 /// Mailboxes for large generated exports (benchmarks, load tests): a batch
 /// whose bad items are mostly permission errors with some real data problems,
 /// `items` per mailbox, deterministic for a seed.
-pub fn bulk_mailboxes(count: usize, items: usize, seed: u64) -> impl Iterator<Item = MailboxSpec> {
+pub fn bulk_mailboxes(
+    count: usize,
+    items: usize,
+    seed: u64,
+    shape: BulkShape,
+) -> impl Iterator<Item = MailboxSpec> {
     let mut rng = Rng::new(seed);
     (0..count).map(move |n| {
         let alias = format!("user{n:06}");
         let mut m = base(&mut rng, &format!("User {n:06}"), &alias);
+        m.shape = match shape {
+            BulkShape::Structured => Shape::Structured,
+            BulkShape::Flattened => Shape::Flattened,
+            BulkShape::Mixed if n % 3 == 0 => Shape::Structured,
+            BulkShape::Mixed => Shape::Flattened,
+        };
         m.batch = Some(format!("MigrationService:Bulk-{}", n / 100));
         if items > 0 {
             failed_bad_items(&mut m);

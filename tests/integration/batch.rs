@@ -219,3 +219,105 @@ fn csv_snapshots() {
         insta::assert_snapshot!(f, text);
     }
 }
+
+/// The batch and folder roll-ups agree with grouping the mailbox records by
+/// hand, in order of first appearance, in JSON, CSV and the terminal table.
+#[test]
+fn batch_and_folder_roll_ups() {
+    use std::collections::BTreeMap;
+    let dir = case_folder();
+    let case = dir.path().join("case");
+    let d = json(bin().arg(&case).args(["--format", "json"]));
+    let inputs = d["inputs"].as_array().unwrap();
+    let mailboxes = d["mailboxes"].as_array().unwrap();
+    let folder_of = |m: &serde_json::Value| {
+        let path = m["input"].as_str().unwrap();
+        let i = inputs.iter().find(|i| i["path"] == path).unwrap();
+        i["folder"].as_str().unwrap().to_string()
+    };
+    for (table, key_of) in [
+        (
+            "batches",
+            Box::new(|m: &serde_json::Value| m["batch"].as_str().unwrap_or("").to_string())
+                as Box<dyn Fn(&serde_json::Value) -> String>,
+        ),
+        ("folders", Box::new(folder_of)),
+    ] {
+        let mut order: Vec<String> = Vec::new();
+        let mut expect: BTreeMap<String, (u64, u64, BTreeMap<String, u64>)> = BTreeMap::new();
+        for m in mailboxes {
+            let k = key_of(m);
+            if !order.contains(&k) {
+                order.push(k.clone());
+            }
+            let e = expect.entry(k).or_default();
+            e.0 += 1;
+            e.1 +=
+                m["counts"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>();
+            *e.2.entry(m["verdict"].as_str().unwrap().to_string()).or_default() += 1;
+        }
+        let rows = d[table].as_array().unwrap();
+        let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+        assert_eq!(keys, order, "{table}: one row per key, in order of appearance");
+        for r in rows {
+            let (n, items, verdicts) = &expect[r["key"].as_str().unwrap()];
+            assert_eq!(r["mailboxes"].as_u64(), Some(*n), "{table} {r}");
+            assert_eq!(r["bad_items"].as_u64(), Some(*items), "{table} {r}");
+            let classes: u64 =
+                r["classes"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+            assert_eq!(classes, *items, "{table}: classes add up to the bad items");
+            for (v, count) in r["verdicts"].as_object().unwrap() {
+                assert_eq!(count.as_u64().unwrap(), verdicts.get(v).copied().unwrap_or(0));
+            }
+        }
+    }
+    // Four inputs in two folders (an archive's entries are in the archive's).
+    assert_eq!(d["folders"].as_array().unwrap().len(), 2);
+
+    let out = tempfile::tempdir().unwrap();
+    bin().arg(&case).arg("--csv").arg(out.path()).args(["-q"]).assert().success();
+    let (_, rows) = read_csv(&out.path().join("folders.csv"));
+    assert_eq!(rows[0][..4], ["Folder", "Mailboxes", "FailedMoves", "BadItems"]);
+    assert_eq!(rows.len(), 1 + 2);
+    let total: u64 = rows[1..].iter().map(|r| r[1].parse::<u64>().unwrap()).sum();
+    assert_eq!(total, mailboxes.len() as u64);
+    let (_, rows) = read_csv(&out.path().join("batches.csv"));
+    assert_eq!(rows.len(), 1 + d["batches"].as_array().unwrap().len());
+
+    // The terminal shows the folder roll-up when there is more than one.
+    bin().arg(&case).assert().success().stdout(predicate::str::contains("Input folders"));
+}
+
+/// `export -f parquet` writes one Parquet file per table, which read back
+/// with the same rows and the documented column types.
+#[test]
+fn parquet_export_reads_back() {
+    use polars::prelude::*;
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .args(["export", "-f", "parquet", "-o"])
+        .arg(out.path())
+        .arg(sample("batch-wave3.utf16.xml"))
+        .assert()
+        .success();
+    let csv = tempfile::tempdir().unwrap();
+    bin()
+        .args(["export", "-f", "csv", "-o"])
+        .arg(csv.path())
+        .arg(sample("batch-wave3.utf16.xml"))
+        .assert()
+        .success();
+    for table in ["mailboxes", "bad_items", "principals", "failures", "batches", "folders"] {
+        let file = std::fs::File::open(out.path().join(format!("{table}.parquet"))).unwrap();
+        let df = ParquetReader::new(file).finish().unwrap();
+        let (_, rows) = read_csv(&csv.path().join(format!("{table}.csv")));
+        assert_eq!(df.height(), rows.len() - 1, "{table}: same rows as the CSV");
+        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, rows[0].iter().map(String::as_str).collect::<Vec<_>>(), "{table}");
+    }
+    let file = std::fs::File::open(out.path().join("bad_items.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(df.column("SizeBytes").unwrap().dtype(), &DataType::UInt64);
+    assert_eq!(df.column("Subject").unwrap().dtype(), &DataType::String);
+    assert!(df.height() > 50);
+}

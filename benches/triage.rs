@@ -1,0 +1,141 @@
+//! End-to-end triage speed: one large export against a raw quick-xml pass
+//! over the same bytes, and a folder of many small exports on one and on two
+//! threads.
+//!
+//! `cargo bench --bench triage` generates (once, cached in
+//! `<target dir>/bench-data/`) a 1 GiB export of 1,000 mailboxes with 500
+//! bad items each (500,000 in all; `generate --shape mixed`) and a folder of
+//! 2,000 exports of one mailbox each. `cargo test --benches` (criterion's
+//! test mode) uses small versions, checks the triage finds every mailbox and
+//! bad item, and runs each benchmark once. Peak memory is not a criterion
+//! figure: the README gives the `/usr/bin/time -v` command that measures it.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use mrs_triage::clixml::writer::OutputEncoding;
+use mrs_triage::synth::samples::{BulkShape, bulk_mailboxes};
+use mrs_triage::triage::{Source, TriageOptions, triage};
+
+mod common;
+use common::{data_dir, full_run, raw_quick_xml};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Bumped whenever the generated content changes, so stale files are not reused.
+const GENERATOR_VERSION: u32 = 1;
+
+fn write_export(path: &Path, mailboxes: usize, items: usize, seed: u64, shape: BulkShape) {
+    let tmp = path.with_extension("tmp");
+    let out = BufWriter::with_capacity(1 << 20, File::create(&tmp).unwrap());
+    mrs_triage::synth::write_export(
+        out,
+        OutputEncoding::Utf8,
+        bulk_mailboxes(mailboxes, items, seed, shape),
+    )
+    .unwrap()
+    .flush()
+    .unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// The large single export (cached).
+fn big_export(mailboxes: usize, items: usize) -> PathBuf {
+    let path =
+        data_dir().join(format!("triage-v{GENERATOR_VERSION}-mixed-{mailboxes}x{items}.xml"));
+    if !path.exists() {
+        let started = std::time::Instant::now();
+        write_export(&path, mailboxes, items, 42, BulkShape::Mixed);
+        eprintln!("generated {} in {:.1?}", path.display(), started.elapsed());
+    }
+    path
+}
+
+/// A folder of `files` small exports (cached; complete once `.done` exists).
+fn folder(files: usize, items: usize) -> Vec<PathBuf> {
+    let dir = data_dir().join(format!("triage-v{GENERATOR_VERSION}-folder-{files}x{items}"));
+    let paths: Vec<PathBuf> = (0..files).map(|i| dir.join(format!("export-{i:05}.xml"))).collect();
+    if !dir.join(".done").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, p) in paths.iter().enumerate() {
+            write_export(p, 1, items, 1000 + i as u64, BulkShape::Structured);
+        }
+        File::create(dir.join(".done")).unwrap();
+    }
+    paths
+}
+
+fn size_of(paths: &[PathBuf]) -> u64 {
+    paths.iter().map(|p| std::fs::metadata(p).unwrap().len()).sum()
+}
+
+/// What `mrs-triage FILE...` does before printing: read, classify, analyse,
+/// roll up. Returns the number of mailboxes.
+fn run_triage(sources: &[Source]) -> (usize, u64) {
+    let (run, errors) = triage(sources, &TriageOptions::default());
+    assert!(errors.is_empty(), "generated inputs are valid: {errors:?}");
+    let items = run.mailboxes.iter().map(|a| a.counts.total()).sum();
+    (run.mailboxes.len(), items)
+}
+
+fn on_threads<T: Send>(n: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap().install(f)
+}
+
+fn bench(c: &mut Criterion) {
+    let full = full_run();
+    let (mailboxes, items) = if full { (1000, 500) } else { (6, 20) };
+    let big = big_export(mailboxes, items);
+    let big_sources = vec![Source::File(big.clone())];
+    let (files, file_items) = if full { (2000, 40) } else { (8, 5) };
+    let small = folder(files, file_items);
+    let small_sources: Vec<Source> = small.iter().cloned().map(Source::File).collect();
+    let big_size = size_of(std::slice::from_ref(&big));
+    let small_size = size_of(&small);
+    eprintln!(
+        "inputs: {} ({big_size} bytes, {} bad items), {} files in {} ({small_size} bytes)",
+        big.display(),
+        mailboxes * items,
+        files,
+        small[0].parent().unwrap().display()
+    );
+    // Both modes: the triage sees everything the generator wrote.
+    if !full {
+        assert_eq!(run_triage(&big_sources), (mailboxes, (mailboxes * items) as u64));
+        let (n, found) = on_threads(1, || run_triage(&small_sources));
+        assert_eq!((n, found), (files, (files * file_items) as u64));
+        assert_eq!(on_threads(2, || run_triage(&small_sources)), (n, found));
+    }
+
+    let mut g = c.benchmark_group("single-export");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(if full { 60 } else { 1 }))
+        .throughput(Throughput::Bytes(big_size));
+    g.bench_function("raw-quick-xml", |b| {
+        b.iter(|| raw_quick_xml(BufReader::with_capacity(64 * 1024, File::open(&big).unwrap())))
+    });
+    g.bench_function("triage", |b| b.iter(|| run_triage(&big_sources)));
+    g.finish();
+
+    let mut g = c.benchmark_group("folder");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(if full { 30 } else { 1 }))
+        .throughput(Throughput::Bytes(small_size));
+    for threads in [1, 2] {
+        g.bench_function(format!("triage-{threads}-thread"), |b| {
+            b.iter(|| on_threads(threads, || run_triage(&small_sources)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
