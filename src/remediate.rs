@@ -856,35 +856,36 @@ fn regrant_step(a: &Analysed, ids: &Ids) -> Suggestion {
                 principals: sync it, mail-enable it or add its X500 proxy), and grant the rights \
                 again after the move completes; replace <AccessRights> with what the source shows."
         .to_string();
-    let mut commands = Vec::new();
-    let target_shell = ids.shell;
+    // Reads first (on the source, now), then the grants (in the target,
+    // after the move); a folder two principals share is read once.
+    let mut reads: Vec<Command> = Vec::new();
+    let mut grants: Vec<Command> = Vec::new();
+    let mut read = |line: String| {
+        if !reads.iter().any(|c| c.line == line) {
+            reads.push(Command::read(Shell::OnPremises, line));
+        }
+    };
     for p in &targets {
         let user = principal_user(p);
         if (p.mailbox_level > 0 || p.folders.is_empty())
             && let Some(mbx) = ids.mailbox_quoted()
         {
-            commands.push(Command::read(
-                Shell::OnPremises,
-                format!("Get-MailboxPermission -Identity {mbx}"),
-            ));
-            commands.push(
-                    Command::change(
-                        target_shell,
-                        format!("Add-MailboxPermission -Identity {mbx} -User {user} -AccessRights <AccessRights>"),
-                        "",
-                    )
-                    .with_placeholder(true),
-                );
+            read(format!("Get-MailboxPermission -Identity {mbx}"));
+            grants.push(
+                Command::change(
+                    ids.shell,
+                    format!("Add-MailboxPermission -Identity {mbx} -User {user} -AccessRights <AccessRights>"),
+                    "",
+                )
+                .with_placeholder(true),
+            );
         }
         for f in &p.folders {
             if let Some(fid) = ids.folder(f) {
-                commands.push(Command::read(
-                    Shell::OnPremises,
-                    format!("Get-MailboxFolderPermission -Identity {fid}"),
-                ));
-                commands.push(
+                read(format!("Get-MailboxFolderPermission -Identity {fid}"));
+                grants.push(
                     Command::change(
-                        target_shell,
+                        ids.shell,
                         format!("Add-MailboxFolderPermission -Identity {fid} -User {user} -AccessRights <AccessRights>"),
                         "",
                     )
@@ -893,6 +894,8 @@ fn regrant_step(a: &Analysed, ids: &Ids) -> Suggestion {
             }
         }
     }
+    let mut commands = reads;
+    commands.extend(grants);
     Suggestion {
         id: ids::REGRANT_TARGET_PERMISSIONS,
         severity: Severity::Warning,

@@ -63,6 +63,22 @@ impl Timeline {
         self.shrink();
     }
 
+    /// A copy coarse enough that its time span holds at most `max_slots`
+    /// buckets, for drawing: few items far apart in time would otherwise
+    /// spread over very many empty columns.
+    pub fn for_display(&self, max_slots: usize) -> Timeline {
+        let mut t = self.clone();
+        let max_slots = max_slots.max(1) as i64;
+        while let (Some(first), Some(last)) = (t.buckets.keys().next(), t.buckets.keys().last()) {
+            if (last - first) / t.width < max_slots {
+                break;
+            }
+            let w = t.width * 2;
+            t.coarsen(w);
+        }
+        t
+    }
+
     /// Total dated items.
     pub fn dated(&self) -> u64 {
         self.buckets.values().flat_map(|c| c.iter()).sum()
@@ -114,6 +130,17 @@ mod tests {
         assert_eq!(a.width % BASE_WIDTH, 0);
         a.add(None, Class::Large);
         assert_eq!(a.undated, 1);
+    }
+
+    #[test]
+    fn display_copies_bound_the_span() {
+        let mut t = Timeline::default();
+        t.add(Some(0), Class::Large);
+        t.add(Some(365 * 86_400), Class::Large);
+        let d = t.for_display(120);
+        let (first, last) = (d.buckets.keys().next().unwrap(), d.buckets.keys().last().unwrap());
+        assert!((last - first) / d.width < 120);
+        assert_eq!(d.dated(), 2);
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! Output formats of the triage results: terminal tables, JSON, Excel-safe CSV.
+//! Output formats of the triage results: terminal tables, JSON, Excel-safe CSV,
+//! the remediation script and the HTML report.
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod script;
 pub mod table;
 pub mod tables;
