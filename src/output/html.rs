@@ -91,13 +91,14 @@ h1 { font-size: 22px; margin: 8px 0 2px; } h2 { font-size: 17px; margin: 28px 0 
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--card); } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.ft { overflow-wrap: anywhere; }
 code, pre { font: 12.5px/1.4 ui-monospace, "Cascadia Mono", Consolas, Menlo, monospace; }
 pre { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px; overflow-x: auto; white-space: pre; }
 details { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
 .sev { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 12px; font-weight: 600; color: #fff; }
 .sev-critical { background: #cf222e; } .sev-warning { background: #9a6700; } .sev-info { background: #0969da; }
-.v { font-weight: 600; } .v-clean { color: #1a7f37; } .v-permissions_only { color: #0969da; } .v-large_items { color: #9a6700; } .v-data_loss_risk { color: #cf222e; } .v-failed_other { color: #8250df; }
+.v { font-weight: 600; white-space: nowrap; } .v-clean { color: #1a7f37; } .v-permissions_only { color: #0969da; } .v-large_items { color: #9a6700; } .v-data_loss_risk { color: #cf222e; } .v-failed_other { color: #8250df; }
 svg text { fill: currentColor; font: 11px system-ui, sans-serif; }
 .legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
 ol.steps > li { margin: 8px 0; }
@@ -168,20 +169,26 @@ pub fn render(run: &Run) -> String {
     h.push_str("</section>\n");
 
     // Mailboxes table.
-    h.push_str("<section id=\"mailboxes\">\n<h2>Mailboxes</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>Mailbox</th><th>Input</th><th>Status</th><th>Failure type</th>");
-    for c in Class::ALL {
-        let _ = write!(h, "<th>{}</th>", class_label(c));
+    // The input column only tells mailboxes apart when there are several inputs.
+    let several = run.inputs.len() > 1;
+    h.push_str("<section id=\"mailboxes\">\n<h2>Mailboxes</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>Mailbox</th>");
+    if several {
+        h.push_str("<th>Input</th>");
     }
-    h.push_str("<th>Verdict</th><th>BadItemLimit</th><th>Suggested</th></tr></thead>\n<tbody>\n");
+    h.push_str("<th>Status</th><th>Failure type</th>");
+    // Short headers, as in the terminal table, keep the table within the page.
+    h.push_str("<th>Perm</th><th>Corrupt</th><th>Large</th><th>Missing</th><th>Other</th>");
+    h.push_str("<th>Verdict</th><th title=\"BadItemLimit\">BIL</th><th title=\"Suggested BadItemLimit\">Suggested BIL</th></tr></thead>\n<tbody>\n");
     for a in run.mailboxes.iter().take(MAILBOXES_SHOWN) {
         let m = &a.mailbox;
         let classes = a.counts.classes();
         let _ = write!(
             h,
-            "<tr><td><a href=\"#mbx-{id}\">{label}</a></td><td>{input}</td><td>{status}</td><td>{ft}</td>",
+            "<tr><td><a href=\"#mbx-{id}\">{label}</a></td>{input}<td>{status}</td><td class=\"ft\">{ft}</td>",
             id = anchor(a),
             label = esc(&mailbox_label(m)),
-            input = esc(&a.input_path),
+            input =
+                if several { format!("<td>{}</td>", esc(&a.input_path)) } else { String::new() },
             status = esc(&status_text(a)),
             ft = esc(m.failure_type.as_deref().unwrap_or("–")),
         );
