@@ -199,6 +199,7 @@ pub fn principals(mailboxes: &[Analysed]) -> PolarsResult<Vec<PrincipalSummary>>
             folders: folders.get(g).unwrap_or(0) as usize,
             occurrences: occurrences.get(g).unwrap_or(0),
             affected,
+            key: first.key.clone(),
         });
     }
     // Stable: ties keep the order in which principals first appear.

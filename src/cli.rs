@@ -34,6 +34,8 @@ Examples:
   mrs-triage *.xml --format json -o sum.json   one JSON document for automation
   mrs-triage exports.zip --fail-on data-loss   exit 1 when mail may be lost
   mrs-triage export -f ndjson -o rows.ndjson *.xml   every table row as NDJSON
+  mrs-triage remediate *.xml -o fix.ps1        the next steps as a commented script to review
+  mrs-triage wave3.xml --html report.html      a self-contained HTML report
   mrs-triage dump report.xml                   the raw CLIXML objects as NDJSON
 
 EXIT STATUS:
@@ -53,6 +55,9 @@ pub enum Command {
 
     /// Export every table (mailboxes, bad items, principals, failures)
     Export(ExportArgs),
+    /// Write the next steps as one PowerShell script for review (every line commented out)
+    #[command(after_long_help = REMEDIATE_HELP)]
+    Remediate(RemediateArgs),
     /// Write the bundled sample exports (synthetic move reports) into DIR
     Samples(SamplesArgs),
     /// Generate synthetic move-report exports of any size (for load tests)
@@ -76,6 +81,37 @@ EXIT STATUS:
   65  at least one input is not valid CLIXML; the others were still dumped
   66  an input could not be opened
   74  an I/O error while reading or writing";
+
+const REMEDIATE_HELP: &str = "\
+Examples:
+  mrs-triage remediate wave3.xml -o fix.ps1
+  mrs-triage remediate case-folder -o fix.ps1
+
+The script groups the steps by mailbox, then by principal; each step names the finding it
+answers and the shell to run it in. Every line is a comment: uncomment what you decide to
+run. Commands that change something carry -WhatIf (a dry run until you remove it); commands
+with a <placeholder> do not parse until you fill it in. The file is UTF-8 with BOM and CRLF
+(what Windows PowerShell 5.1 reads correctly). mrs-triage never runs anything itself.
+
+EXIT STATUS:
+  0   done
+  65  at least one input is not valid CLIXML; the others were still used
+  66  an input could not be opened, or a pattern matched nothing
+  73  the output file could not be written
+  74  an I/O error while reading or writing";
+
+/// Arguments of `remediate`.
+#[derive(Debug, Args, Clone)]
+pub struct RemediateArgs {
+    /// Inputs and reading options.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Write the script to this file (written atomically); standard output
+    /// when absent or `-`
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
 
 /// Arguments of `samples`.
 #[derive(Debug, Args)]
@@ -260,6 +296,10 @@ pub struct SummaryArgs {
     /// failures) into this folder
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub csv: Option<PathBuf>,
+
+    /// Also write a self-contained HTML report (no scripts, no network) to this file
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub html: Option<PathBuf>,
 
     /// When to use colour in tables
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]

@@ -63,6 +63,13 @@ impl Redactor {
                 f.data_context = None;
             }
             a.mailbox.message = a.mailbox.message.take().map(|m| self.token("message", &m));
+            for n in &mut a.facts.largest {
+                self.field("subject", &mut n.subject);
+                self.field("folder", &mut n.folder);
+            }
+            for set in a.facts.folders.values_mut() {
+                *set = set.iter().map(|f| self.token("folder", f)).collect();
+            }
             for p in &mut a.principals {
                 self.field("name", &mut p.values.display_name);
                 p.folders = p.folders.iter().map(|f| self.token("folder", f)).collect();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{
     Cli, ColorWhen, Command, DumpArgs, ExportArgs, ExportFormat, FailOn, GenerateArgs, InputArgs,
-    LimitArgs, SamplesArgs, SummaryArgs, SummaryFormat,
+    LimitArgs, RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
 };
 use crate::clixml::{self, Reader};
 use crate::dump;
@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
         Some(Command::Dump(args)) => run_dump(&args),
         Some(Command::Summary(args)) => run_summary(&args),
         Some(Command::Export(args)) => run_export(&args),
+        Some(Command::Remediate(args)) => run_remediate(&args),
         Some(Command::Samples(args)) => run_samples(&args),
         Some(Command::Generate(args)) => run_generate(&args),
         None => run_summary(&cli.summary),
@@ -137,6 +138,15 @@ fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
             }
         }
     }
+    if let Some(path) = &args.html {
+        let html = output::html::render(&run);
+        if let Err(e) = write_atomically(path, html.as_bytes()) {
+            eprintln!("mrs-triage: {}: cannot write: {e}", path.display());
+            status = status.worst(ExitStatus::CantCreate);
+        } else if !args.input.quiet {
+            eprintln!("mrs-triage: wrote {}", path.display());
+        }
+    }
     let mut buf = Vec::with_capacity(64 * 1024);
     match args.format {
         SummaryFormat::Json => output::json::write(&mut buf, &run)?,
@@ -196,6 +206,40 @@ fn run_export(args: &ExportArgs) -> io::Result<ExitStatus> {
     if let Err(e) = result {
         eprintln!("mrs-triage: {}: cannot write: {e}", args.output.display());
         status = status.worst(ExitStatus::CantCreate);
+    }
+    Ok(status)
+}
+
+/// Writes `bytes` to `path` atomically, or to standard output for `None` or
+/// `-`; a file that cannot be written is reported and gives status 73.
+fn emit(path: Option<&Path>, bytes: &[u8], status: ExitStatus) -> io::Result<ExitStatus> {
+    match path.filter(|p| p.as_os_str() != "-") {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, bytes) {
+                eprintln!("mrs-triage: {}: cannot write: {e}", path.display());
+                return Ok(status.worst(ExitStatus::CantCreate));
+            }
+            Ok(status)
+        }
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(status)
+        }
+    }
+}
+
+fn run_remediate(args: &RemediateArgs) -> io::Result<ExitStatus> {
+    let (run, status) = triage_inputs(&args.input, false);
+    let mut buf = Vec::with_capacity(64 * 1024);
+    output::script::write(&mut buf, &run)?;
+    let status = emit(args.output.as_deref(), &buf, status)?;
+    if let Some(path) = args.output.as_deref().filter(|p| p.as_os_str() != "-")
+        && status != ExitStatus::CantCreate
+        && !args.input.quiet
+    {
+        eprintln!("mrs-triage: wrote {} (review it; nothing in it runs as it is)", path.display());
     }
     Ok(status)
 }

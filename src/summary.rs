@@ -10,8 +10,11 @@ use serde::{Serialize, Serializer};
 use crate::aggregate::GroupRow;
 use crate::classify::{self, Category, Class, Classified, Side};
 use crate::exchange::access::Limit;
-use crate::exchange::model::{Failure, Mailbox};
+use crate::exchange::model::{BadItem, Failure, Mailbox};
 use crate::exchange::text::PrincipalValues;
+use crate::remediate::{self, Suggestion};
+use crate::time::xsd_epoch_seconds;
+use crate::timeline::Timeline;
 use crate::verdict::{self, Limits, Verdict};
 
 /// The schema name of the JSON summary.
@@ -92,6 +95,74 @@ pub struct Analysed {
     pub limits: Limits,
     /// The principals its bad items name, each once, with its folders.
     pub principals: Vec<MailboxPrincipal>,
+    /// Bounded facts about the items, kept when the items are dropped.
+    pub facts: ItemFacts,
+}
+
+/// Most large items a mailbox remembers (the largest).
+pub const LARGEST_KEPT: usize = 10;
+/// Most folders a mailbox remembers per category.
+pub const FOLDERS_KEPT: usize = 50;
+
+/// What remediation and the HTML report need from the items themselves,
+/// bounded so memory stays flat however many bad items an export holds.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFacts {
+    /// The largest large items, biggest first (at most [`LARGEST_KEPT`]).
+    pub largest: Vec<LargeItemNote>,
+    /// Folders named by items of each non-principal category (at most
+    /// [`FOLDERS_KEPT`] per category, the first in name order).
+    pub folders: BTreeMap<Category, BTreeSet<String>>,
+    /// Bad items over time, by class.
+    pub timeline: Timeline,
+}
+
+/// One large item, as remediation describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LargeItemNote {
+    /// Size in bytes, when the export gives it.
+    pub size: Option<u64>,
+    /// Subject.
+    pub subject: Option<String>,
+    /// Folder.
+    pub folder: Option<String>,
+}
+
+fn item_facts(items: &[BadItem], classified: &[Classified]) -> ItemFacts {
+    let mut facts = ItemFacts::default();
+    for (item, c) in items.iter().zip(classified) {
+        facts
+            .timeline
+            .add(item.timestamp.as_deref().and_then(xsd_epoch_seconds), c.category.class());
+        match c.category {
+            Category::SourcePrincipal | Category::TargetPrincipal => {}
+            Category::LargeItem => facts.largest.push(LargeItemNote {
+                size: item.size,
+                subject: item.subject.clone(),
+                folder: item.folder.clone(),
+            }),
+            other => {
+                if let Some(f) = &c.folder {
+                    let set = facts.folders.entry(other).or_default();
+                    set.insert(f.clone());
+                    if set.len() > FOLDERS_KEPT {
+                        set.pop_last();
+                    }
+                }
+            }
+        }
+        if facts.largest.len() > 4 * LARGEST_KEPT {
+            trim_largest(&mut facts.largest);
+        }
+    }
+    trim_largest(&mut facts.largest);
+    facts
+}
+
+fn trim_largest(v: &mut Vec<LargeItemNote>) {
+    // Biggest first; unknown sizes last; ties in subject order for stable output.
+    v.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.subject.cmp(&b.subject)));
+    v.truncate(LARGEST_KEPT);
 }
 
 /// One principal as one mailbox sees it.
@@ -107,6 +178,8 @@ pub struct MailboxPrincipal {
     pub folders: BTreeSet<String>,
     /// Bad items naming it.
     pub occurrences: u64,
+    /// Of those, items that name no folder (the mailbox's own permissions).
+    pub mailbox_level: u64,
 }
 
 fn mailbox_principals(classified: &[Classified]) -> Vec<MailboxPrincipal> {
@@ -134,13 +207,17 @@ fn mailbox_principals(classified: &[Classified]) -> Vec<MailboxPrincipal> {
                 values: PrincipalValues::default(),
                 folders: BTreeSet::new(),
                 occurrences: 0,
+                mailbox_level: 0,
             });
             out.len() - 1
         });
         let mp = &mut out[i];
         merge_values(&mut mp.values, p);
-        if let Some(f) = &c.folder {
-            mp.folders.insert(f.clone());
+        match &c.folder {
+            Some(f) => {
+                mp.folders.insert(f.clone());
+            }
+            None => mp.mailbox_level += 1,
         }
         mp.occurrences += 1;
     }
@@ -161,6 +238,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Anal
     let verdict = verdict::verdict(&mailbox, &counts.classes());
     let limits = verdict::limits(&mailbox, &counts.0);
     let principals = mailbox_principals(&classified);
+    let facts = item_facts(&mailbox.bad_items, &classified);
     if !keep_items {
         mailbox.bad_items = Vec::new();
         classified = Vec::new();
@@ -176,6 +254,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Anal
         verdict,
         limits,
         principals,
+        facts,
     }
 }
 
@@ -237,6 +316,9 @@ pub struct PrincipalSummary {
     pub occurrences: u64,
     /// The affected mailboxes (identity, else display name or alias).
     pub affected: Vec<String>,
+    /// How mailboxes' principals are matched to this one (not serialised).
+    #[serde(skip)]
+    pub key: String,
 }
 
 /// Fills what `into` lacks from `from` (first value seen wins).
@@ -323,6 +405,8 @@ pub struct MailboxJson<'a> {
     pub unapproved_skipped_items: Option<bool>,
     /// Whether Exchange Online rules were applied (extra).
     pub to_exchange_online: bool,
+    /// The ordered next steps.
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl<'a> MailboxJson<'a> {
@@ -359,6 +443,7 @@ impl<'a> MailboxJson<'a> {
             requires_accept_large_data_loss: a.limits.requires_accept_large_data_loss,
             unapproved_skipped_items: m.unapproved_skipped_items,
             to_exchange_online: m.to_exchange_online,
+            suggestions: remediate::for_mailbox(a),
         }
     }
 }
@@ -413,14 +498,24 @@ pub struct SummaryJson<'a> {
     pub inputs: &'a [InputSummary],
     /// Mailboxes in input order.
     pub mailboxes: Vec<MailboxJson<'a>>,
-    /// Principals, most widespread first.
-    pub principals: &'a [PrincipalSummary],
+    /// Principals, most widespread first, each with its next steps.
+    pub principals: Vec<PrincipalJson<'a>>,
     /// Per batch name (`""`: mailboxes without one), in order of appearance.
     pub batches: &'a [GroupRow],
     /// Per input folder, in order of appearance.
     pub folders: &'a [GroupRow],
     /// Totals.
     pub totals: Totals,
+}
+
+/// The JSON shape of one principal: the roll-up plus its next steps.
+#[derive(Debug, Serialize)]
+pub struct PrincipalJson<'a> {
+    /// The roll-up.
+    #[serde(flatten)]
+    pub principal: &'a PrincipalSummary,
+    /// The next steps (extra).
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// A finished triage run: inputs, analysed mailboxes, and the principal roll-up.
@@ -446,7 +541,11 @@ impl Run {
             tool_version: env!("CARGO_PKG_VERSION"),
             inputs: &self.inputs,
             mailboxes: self.mailboxes.iter().map(MailboxJson::new).collect(),
-            principals: &self.principals,
+            principals: self
+                .principals
+                .iter()
+                .map(|p| PrincipalJson { principal: p, suggestions: remediate::for_principal(p) })
+                .collect(),
             batches: &self.batches,
             folders: &self.folders,
             totals: totals(&self.mailboxes),

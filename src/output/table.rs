@@ -10,8 +10,12 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 use crate::aggregate::GroupRow;
 use crate::classify::{Class, Side};
 use crate::exchange::access::Limit;
+use crate::remediate::{self, Command, Severity};
 use crate::summary::{Run, mailbox_label};
 use crate::verdict::Verdict;
+
+/// Most principals listed (the JSON has them all).
+const PRINCIPALS_SHOWN: usize = 15;
 
 /// How to draw tables.
 #[derive(Debug, Clone, Copy)]
@@ -180,7 +184,7 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
         writeln!(out, "Top principals (by mailboxes affected)")?;
         let mut p =
             new_table(style, &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"]);
-        for s in run.principals.iter().take(15) {
+        for s in run.principals.iter().take(PRINCIPALS_SHOWN) {
             let name = s
                 .alias
                 .clone()
@@ -202,8 +206,12 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
             ]);
         }
         writeln!(out, "{p}")?;
-        if run.principals.len() > 15 {
-            writeln!(out, "… and {} more (see --format json)", run.principals.len() - 15)?;
+        if run.principals.len() > PRINCIPALS_SHOWN {
+            writeln!(
+                out,
+                "… and {} more (see --format json)",
+                run.principals.len() - PRINCIPALS_SHOWN
+            )?;
         }
     }
 
@@ -231,6 +239,104 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
             ]);
         }
         writeln!(out, "{f}")?;
+    }
+    write_next_steps(out, run, style)
+}
+
+/// Most commands shown per step; the script (`remediate`) has them all.
+const COMMANDS_SHOWN: usize = 3;
+
+fn severity_tag(s: Severity, color: bool) -> String {
+    let tag = format!("[{}]", s.key());
+    if !color {
+        return tag;
+    }
+    let code = match s {
+        Severity::Critical => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
+    };
+    format!("\u{1b}[{code}m{tag}\u{1b}[0m")
+}
+
+/// Words of `text` on lines of at most `width` columns, each starting with
+/// `indent` (a single word longer than that stays whole).
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out
+}
+
+fn write_commands<W: Write>(out: &mut W, commands: &[Command], indent: &str) -> io::Result<()> {
+    for c in commands.iter().take(COMMANDS_SHOWN) {
+        writeln!(out, "{indent}> {}", sanitize(&c.line))?;
+    }
+    if commands.len() > COMMANDS_SHOWN {
+        writeln!(
+            out,
+            "{indent}  … and {} more (all of them: mrs-triage remediate INPUT... -o fix.ps1)",
+            commands.len() - COMMANDS_SHOWN
+        )?;
+    }
+    Ok(())
+}
+
+/// The ordered next steps per mailbox, then per principal.
+fn write_next_steps<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<()> {
+    let width = usize::from(style.width).max(40);
+    let mut header = false;
+    for a in &run.mailboxes {
+        let steps = remediate::for_mailbox(a);
+        if steps.is_empty() {
+            continue;
+        }
+        if !header {
+            writeln!(out)?;
+            writeln!(out, "Next steps")?;
+            header = true;
+        }
+        writeln!(out)?;
+        writeln!(out, "{} ({})", sanitize(&mailbox_label(&a.mailbox)), a.verdict.key())?;
+        for (i, s) in steps.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {} {}: {}",
+                i + 1,
+                severity_tag(s.severity, style.color),
+                s.id,
+                sanitize(&s.finding)
+            )?;
+            writeln!(out, "{}", wrap(&sanitize(&s.text), "     ", width))?;
+            write_commands(out, &s.commands, "     ")?;
+        }
+    }
+    let principal_steps: Vec<_> =
+        run.principals.iter().take(PRINCIPALS_SHOWN).flat_map(remediate::for_principal).collect();
+    if !principal_steps.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Principals")?;
+        for s in &principal_steps {
+            writeln!(
+                out,
+                "  - {} {}: {}",
+                severity_tag(s.severity, style.color),
+                s.id,
+                sanitize(&s.finding)
+            )?;
+            write_commands(out, &s.commands, "     ")?;
+        }
     }
     Ok(())
 }
