@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 
@@ -115,33 +117,67 @@ fn read_input<R: Read>(
         }
     };
     summary.encoding = Some(reader.encoding().label());
-    let mut mailboxes = Vec::new();
+    // Reading stays on this thread (the reader and its reference table are
+    // not shared); classifying each record, and freeing the value it came
+    // from, run as pool tasks, so one large input keeps both cores busy.
+    // At most MAX_IN_FLIGHT values wait for a task, which bounds memory.
+    const MAX_IN_FLIGHT: usize = 4;
+    let (tx, rx) = mpsc::channel::<(usize, Analysed)>();
+    let in_flight = AtomicUsize::new(0);
     let mut index = 0usize;
     let mut error = None;
-    while let Some(next) = reader.next_value() {
-        let value = match next {
-            Ok(v) => v,
-            Err(e) => {
-                error = Some(e);
-                break;
-            }
-        };
-        let resolver = |id: &clixml::RefId| reader.resolve(id).cloned();
-        match extract(&value, View::new(&resolver)) {
-            Extracted::Mailboxes(list) => {
-                for mut m in list {
-                    m.index = index;
-                    index += 1;
-                    mailboxes.push(summary::analyse(m, path, opts.keep_items));
+    rayon::in_place_scope(|scope| {
+        while let Some(next) = reader.next_value() {
+            let value = match next {
+                Ok(v) => v,
+                Err(e) => {
+                    error = Some(e);
+                    break;
                 }
+            };
+            let resolver = |id: &clixml::RefId| reader.resolve(id).cloned();
+            match extract(&value, View::new(&resolver)) {
+                Extracted::Mailboxes(list) => {
+                    let first = index;
+                    index += list.len();
+                    wait_for_room(&in_flight, MAX_IN_FLIGHT);
+                    in_flight.fetch_add(1, Ordering::AcqRel);
+                    let (tx, in_flight) = (tx.clone(), &in_flight);
+                    scope.spawn(move |_| {
+                        drop(value);
+                        for (k, mut m) in list.into_iter().enumerate() {
+                            m.index = first + k;
+                            // The receiver outlives the scope: this cannot fail.
+                            let _ =
+                                tx.send((first + k, summary::analyse(m, path, opts.keep_items)));
+                        }
+                        in_flight.fetch_sub(1, Ordering::AcqRel);
+                    });
+                }
+                Extracted::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
             }
-            Extracted::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
         }
-    }
+    });
+    drop(tx);
+    let mut analysed: Vec<(usize, Analysed)> = rx.into_iter().collect();
+    analysed.sort_unstable_by_key(|(i, _)| *i);
+    let mailboxes: Vec<Analysed> = analysed.into_iter().map(|(_, a)| a).collect();
     summary.objects = reader.objects_read();
     summary.mailboxes = mailboxes.len();
     summary.error = error.as_ref().map(ToString::to_string);
     InputResult { summary, mailboxes, error: error.map(InputError::Read) }
+}
+
+/// Waits until fewer than `max` tasks are pending, running this thread's own
+/// queued tasks meanwhile (on a one-thread pool nobody else can). Only local
+/// work: stealing here could nest another whole input inside this one.
+fn wait_for_room(in_flight: &AtomicUsize, max: usize) {
+    while in_flight.load(Ordering::Acquire) >= max {
+        match rayon::yield_local() {
+            Some(rayon::Yield::Executed) => {}
+            _ => std::thread::yield_now(),
+        }
+    }
 }
 
 /// Triage of one stream that cannot be read twice (standard input, a test
