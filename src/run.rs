@@ -147,28 +147,30 @@ fn run_summary(args: &SummaryArgs) -> io::Result<ExitStatus> {
             eprintln!("mrs-triage: wrote {}", path.display());
         }
     }
-    let mut buf = Vec::with_capacity(64 * 1024);
-    match args.format {
-        SummaryFormat::Json => output::json::write(&mut buf, &run)?,
-        SummaryFormat::Table => {
-            let style = TableStyle {
-                color: use_color(args.color, args.output.is_some()),
-                ascii: args.ascii,
-                width: terminal_width(),
-            };
-            output::table::write(&mut buf, &run, style)?;
+    // Written as it is produced (a batch's JSON runs to tens of MB).
+    let write = |mut out: &mut dyn Write| -> io::Result<()> {
+        match args.format {
+            SummaryFormat::Json => output::json::write(&mut out, &run),
+            SummaryFormat::Table => {
+                let style = TableStyle {
+                    color: use_color(args.color, args.output.is_some()),
+                    ascii: args.ascii,
+                    width: terminal_width(),
+                };
+                output::table::write(&mut out, &run, style)
+            }
         }
-    }
+    };
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomically(path, &buf) {
+            if let Err(e) = write_atomically_with(path, write) {
                 eprintln!("mrs-triage: {}: cannot write: {e}", path.display());
                 return Ok(status.worst(ExitStatus::CantCreate));
             }
         }
         None => {
-            let mut out = io::stdout().lock();
-            out.write_all(&buf)?;
+            let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+            write(&mut out)?;
             out.flush()?;
         }
     }
@@ -304,12 +306,28 @@ fn terminal_width() -> u16 {
 /// Writes a file via a temporary file in the same directory, then renames it,
 /// so an interrupted run never leaves a half-written file under the final name.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomically`] for output produced as it is written. A path that
+/// exists and is not a regular file (`/dev/null`, a named pipe, `/dev/stdout`)
+/// is written in place: renaming over it would replace the device.
+pub fn write_atomically_with(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut out = BufWriter::with_capacity(64 * 1024, File::create(path)?);
+        produce(&mut out)?;
+        return out.flush();
+    }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut out = BufWriter::with_capacity(64 * 1024, File::create(&tmp)?);
+        produce(&mut out)?;
+        let f = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

@@ -497,15 +497,41 @@ pub struct SummaryJson<'a> {
     /// Inputs in the order given.
     pub inputs: &'a [InputSummary],
     /// Mailboxes in input order.
-    pub mailboxes: Vec<MailboxJson<'a>>,
+    pub mailboxes: MailboxesJson<'a>,
     /// Principals, most widespread first, each with its next steps.
-    pub principals: Vec<PrincipalJson<'a>>,
+    pub principals: PrincipalsJson<'a>,
     /// Per batch name (`""`: mailboxes without one), in order of appearance.
     pub batches: &'a [GroupRow],
     /// Per input folder, in order of appearance.
     pub folders: &'a [GroupRow],
     /// Totals.
     pub totals: Totals,
+}
+
+/// The mailboxes of the JSON document, each shaped (and its next steps
+/// worked out) only as it is written: a batch's suggestions can be far larger
+/// than the records they come from, and need not all be in memory at once.
+#[derive(Debug)]
+pub struct MailboxesJson<'a>(pub &'a [Analysed]);
+
+impl Serialize for MailboxesJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(MailboxJson::new))
+    }
+}
+
+/// The principals of the JSON document, shaped as they are written.
+#[derive(Debug)]
+pub struct PrincipalsJson<'a>(pub &'a [PrincipalSummary]);
+
+impl Serialize for PrincipalsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|p| PrincipalJson { principal: p, suggestions: remediate::for_principal(p) }),
+        )
+    }
 }
 
 /// The JSON shape of one principal: the roll-up plus its next steps.
@@ -540,12 +566,8 @@ impl Run {
             schema: SCHEMA,
             tool_version: env!("CARGO_PKG_VERSION"),
             inputs: &self.inputs,
-            mailboxes: self.mailboxes.iter().map(MailboxJson::new).collect(),
-            principals: self
-                .principals
-                .iter()
-                .map(|p| PrincipalJson { principal: p, suggestions: remediate::for_principal(p) })
-                .collect(),
+            mailboxes: MailboxesJson(&self.mailboxes),
+            principals: PrincipalsJson(&self.principals),
             batches: &self.batches,
             folders: &self.folders,
             totals: totals(&self.mailboxes),

@@ -120,8 +120,8 @@ fn read_input<R: Read>(
     // Reading stays on this thread (the reader and its reference table are
     // not shared); classifying each record, and freeing the value it came
     // from, run as pool tasks, so one large input keeps both cores busy.
-    // At most MAX_IN_FLIGHT values wait for a task, which bounds memory.
-    const MAX_IN_FLIGHT: usize = 4;
+    // At most MAX_IN_FLIGHT records wait for a task, which bounds memory.
+    const MAX_IN_FLIGHT: usize = 2;
     let (tx, rx) = mpsc::channel::<(usize, Analysed)>();
     let in_flight = AtomicUsize::new(0);
     let mut index = 0usize;
@@ -143,8 +143,8 @@ fn read_input<R: Read>(
                     wait_for_room(&in_flight, MAX_IN_FLIGHT);
                     in_flight.fetch_add(1, Ordering::AcqRel);
                     let (tx, in_flight) = (tx.clone(), &in_flight);
+                    drop(value);
                     scope.spawn(move |_| {
-                        drop(value);
                         for (k, mut m) in list.into_iter().enumerate() {
                             m.index = first + k;
                             // The receiver outlives the scope: this cannot fail.

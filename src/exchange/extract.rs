@@ -2,7 +2,7 @@
 //! type, reads its fields whatever shape they took, and collects the report's
 //! bad items and failures so that every event is counted once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use crate::clixml::{Base, Object, RefId, Value};
@@ -447,7 +447,13 @@ fn read_log_text(text: &str, m: &mut Mailbox) {
 /// Principal failures that no bad item accounts for become bad items of the
 /// `Failures` source; the rest stay failures.
 fn merge_failures(m: &mut Mailbox, failures: Vec<Failure>) {
+    type Signature = (Option<bool>, Option<String>, Option<String>);
+    type Index = (Vec<Option<Signature>>, HashMap<Signature, VecDeque<usize>>);
     let mut used = vec![false; m.bad_items.len()];
+    // Each candidate item's signature, computed once; and the candidates by
+    // exact signature, in order, so a failure naming its side, folder and
+    // principal finds its item without a scan (exports hold thousands).
+    let mut signatures: Option<Index> = None;
     for f in failures {
         let ty = f.failure_type.as_deref().unwrap_or("");
         let principal = ty.contains("PrincipalMappingException");
@@ -455,21 +461,48 @@ fn merge_failures(m: &mut Mailbox, failures: Vec<Failure>) {
             m.failures.push(f);
             continue;
         }
+        let (sigs, by_sig) = signatures.get_or_insert_with(|| {
+            // Only the report's own items can be the same event; items made
+            // from earlier failures are distinct failures.
+            let sigs: Vec<Option<Signature>> = m.bad_items[..used.len()]
+                .iter()
+                .map(|b| {
+                    let taken = b.failure.as_ref().is_some_and(|bf| bf.failure_type.is_some());
+                    (!taken).then(|| item_signature(b))
+                })
+                .collect();
+            let mut by_sig: HashMap<Signature, VecDeque<usize>> = HashMap::new();
+            for (i, sig) in sigs.iter().enumerate() {
+                if let Some(sig) = sig {
+                    by_sig.entry(sig.clone()).or_default().push_back(i);
+                }
+            }
+            (sigs, by_sig)
+        });
         // Flattened exports: the same event as an item's text? Match once,
         // on whatever the failure still says (side always; folder and
         // principal when they survived).
         let (side, folder, who) = failure_signature(&f);
-        // Only the report's own items can be the same event; items made from
-        // earlier failures are distinct failures.
-        let hit = m.bad_items[..used.len()].iter().enumerate().position(|(i, b)| {
-            if used[i] || b.failure.as_ref().is_some_and(|bf| bf.failure_type.is_some()) {
-                return false;
-            }
-            let (b_side, b_folder, b_who) = item_signature(b);
-            b_side == Some(side)
-                && (folder.is_none() || folder == b_folder)
-                && (who.is_none() || who == b_who)
-        });
+        let hit = if folder.is_some() && who.is_some() {
+            let queue = by_sig.get_mut(&(Some(side), folder, who));
+            queue.and_then(|q| {
+                while let Some(i) = q.pop_front() {
+                    if !used[i] {
+                        return Some(i);
+                    }
+                }
+                None
+            })
+        } else {
+            sigs.iter().enumerate().position(|(i, sig)| {
+                sig.as_ref().is_some_and(|(b_side, b_folder, b_who)| {
+                    !used[i]
+                        && *b_side == Some(side)
+                        && (folder.is_none() || folder == *b_folder)
+                        && (who.is_none() || who == *b_who)
+                })
+            })
+        };
         match hit {
             Some(i) => {
                 used[i] = true;

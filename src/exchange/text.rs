@@ -148,23 +148,28 @@ const KEYS: [&str; 7] =
 /// contain `;` (a display name), so a value runs to the next `; <Key>: `.
 pub fn principal_values(text: &str) -> PrincipalValues {
     // Find every `Key: ` at a boundary (start, or after `; `, `: `, newline).
+    // One pass over the `: ` separators (this runs on every bad item's text):
+    // a mark wherever a key ends right before one.
     let mut marks: Vec<(usize, &str)> = Vec::new();
-    for key in KEYS {
-        let pat = format!("{key}: ");
-        let mut from = 0;
-        while let Some(i) = text[from..].find(&pat) {
-            let at = from + i;
-            let before = text[..at].trim_end_matches(' ');
-            let boundary = before.is_empty()
-                || before.ends_with([';', ':', '\n', ','])
-                || before.ends_with("values");
-            if boundary {
-                marks.push((at, key));
-            }
-            from = at + pat.len();
+    let bytes = text.as_bytes();
+    for colon in memchr::memchr_iter(b':', bytes) {
+        if bytes.get(colon + 1) != Some(&b' ') {
+            continue;
+        }
+        let head = &text[..colon];
+        let Some(key) = KEYS.iter().find(|k| head.ends_with(**k)) else {
+            continue;
+        };
+        // Keys are ASCII, so this is a character boundary.
+        let at = colon - key.len();
+        let before = text[..at].trim_end_matches(' ');
+        let boundary = before.is_empty()
+            || before.ends_with([';', ':', '\n', ','])
+            || before.ends_with("values");
+        if boundary {
+            marks.push((at, key));
         }
     }
-    marks.sort();
     let mut out = PrincipalValues::default();
     for (n, &(at, key)) in marks.iter().enumerate() {
         let start = at + key.len() + 2;
@@ -206,9 +211,7 @@ pub fn principal_values(text: &str) -> PrincipalValues {
 
 /// The first SID-shaped token (`S-1-` followed by dash-separated numbers).
 pub fn find_sid(text: &str) -> Option<String> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find("S-1-") {
-        let at = from + i;
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"S-1-") {
         let tail: String = text[at..]
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == 'S')
@@ -217,7 +220,6 @@ pub fn find_sid(text: &str) -> Option<String> {
         if tail.len() > 6 && tail[2..].bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             return Some(tail.to_string());
         }
-        from = at + 4;
     }
     None
 }

@@ -183,3 +183,31 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
     assert_eq!(status.code(), Some(0), "stderr: {stderr}");
     assert_eq!(stderr, "");
 }
+
+/// `-o` naming something that is not a regular file (a named pipe here, as
+/// `/dev/null` or `/dev/stdout` would be) is written in place, never replaced
+/// by the temporary-file-and-rename of ordinary outputs.
+#[cfg(unix)]
+#[test]
+fn output_to_a_named_pipe_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.pipe");
+    let made = StdCommand::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch-wave3.utf16.xml");
+    bin().arg(&sample).args(["--format", "json", "-o"]).arg(&fifo).assert().success();
+    // Checked before joining: had the pipe been replaced, its reader would
+    // wait forever.
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+    let text = reader.join().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["mailboxes"].as_array().unwrap().len(), 5);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left beside it");
+}
