@@ -1,7 +1,7 @@
 //! Reads a CLIXML file and reports the number of top-level values; the mode
 //! argument isolates costs when profiling the reader (`perf record`):
 //! `reader` (default), `raw` (quick-xml alone), `decoder` (quick-xml through
-//! the input decoder).
+//! the input decoder), `scan` (the reference pre-scan).
 
 use std::io::BufReader;
 
@@ -29,13 +29,14 @@ fn raw<R: std::io::BufRead>(input: R) -> u64 {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: read_file FILE [reader|raw|decoder]");
+    let path = std::env::args().nth(1).expect("usage: read_file FILE [reader|raw|decoder|scan]");
     let mode = std::env::args().nth(2).unwrap_or_else(|| "reader".into());
     let file = std::fs::File::open(&path).expect("open");
     let start = std::time::Instant::now();
     let n = match mode.as_str() {
         "raw" => raw(BufReader::with_capacity(64 * 1024, file)),
         "decoder" => raw(mrs_triage::decode::Decoder::new(file, usize::MAX).expect("decoder")),
+        "scan" => mrs_triage::clixml::scan_references(file).expect("scan").len() as u64,
         _ => {
             let mut n = 0u64;
             for v in mrs_triage::clixml::Reader::new(file).expect("reader") {

@@ -2,15 +2,15 @@
 //! each value becomes mailbox records, each record is classified and
 //! analysed; inputs run in parallel and results keep input order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
 use crate::aggregate;
-use crate::clixml::{self, Reader, Resolve};
+use crate::clixml::{self, Object, Reader, RefId, RefPlan, Resolve};
 use crate::exchange::access::View;
 use crate::exchange::extract::{Extracted, extract};
 use crate::summary::{self, Analysed, InputSummary, Run};
@@ -65,20 +65,38 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
         mailboxes: Vec::new(),
         error: Some(InputError::Open(err)),
     };
-    // Inputs that can be read twice get a cheap pre-scan of the referenced
-    // ids, so references across top-level objects resolve with bounded memory.
-    let resolve = if source.rereadable() {
-        match source.with_reader(|r| clixml::scan_references(r)) {
-            Ok(Ok(plan)) => Resolve::Planned(plan),
-            Ok(Err(e)) | Err(e) => return fail(format!("cannot open: {e}")),
-        }
-    } else {
-        Resolve::CurrentValue
+    // One optimistic pass: each value's references are found inside the
+    // value itself. Only an input that refers back into an earlier top-level
+    // value (rare: the same object output twice) is read again, after a
+    // cheap pre-scan of the referenced ids, so such references resolve with
+    // bounded memory. Standard input cannot be read twice.
+    let first = if source.rereadable() { Pass::Optimistic } else { Pass::Stream };
+    let attempt = |pass: Pass| {
+        source.with_reader(|r| {
+            let counted = Counted { inner: r, bytes: 0 };
+            match &opts.progress {
+                Some(bar) => {
+                    let mut counted = counted;
+                    let result = read_input(&path, bar.wrap_read(&mut counted), pass, opts);
+                    if result.is_none() {
+                        bar.dec(counted.bytes); // read again below
+                    }
+                    result
+                }
+                None => read_input(&path, counted, pass, opts),
+            }
+        })
     };
-    let result = source.with_reader(|r| match &opts.progress {
-        Some(bar) => read_input(&path, bar.wrap_read(r), resolve, opts),
-        None => read_input(&path, r, resolve, opts),
-    });
+    let result = match attempt(first) {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => match source.with_reader(|r| clixml::scan_references(r)) {
+            Ok(Ok(plan)) => {
+                attempt(Pass::Planned(plan)).map(|r| r.expect("a planned pass always finishes"))
+            }
+            Ok(Err(e)) | Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
     match result {
         Ok(mut r) => {
             r.summary.folder = source.folder();
@@ -88,13 +106,55 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
     }
 }
 
-/// Reads, extracts and analyses one already-open input.
+/// How one reading of an input resolves `Ref`s.
+enum Pass {
+    /// Each value's references are found inside the value; a reference into
+    /// an earlier value ends the pass, asking for a planned one.
+    Optimistic,
+    /// The same, but a reference into an earlier value stays unresolved
+    /// (the input cannot be read twice).
+    Stream,
+    /// After the pre-scan: the reader retains every object referenced later.
+    Planned(RefPlan),
+}
+
+/// Counts the bytes read through it (to take them off the progress bar when
+/// an input is read again).
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// The objects a value's references point to: already known (planned pass),
+/// or to be found in the value itself.
+enum Targets {
+    Known(HashMap<RefId, Arc<Object>>),
+    Find(Vec<RefId>),
+}
+
+/// What one top-level value became.
+enum Outcome {
+    Mailboxes(Vec<Analysed>),
+    Other(String),
+}
+
+/// Reads, extracts and analyses one already-open input. `None`: an optimistic
+/// pass met a reference into an earlier value and the input must be read
+/// again with a plan.
 fn read_input<R: Read>(
     path: &str,
     input: R,
-    resolve: Resolve,
+    pass: Pass,
     opts: &TriageOptions,
-) -> InputResult {
+) -> Option<InputResult> {
     let mut summary = InputSummary {
         path: path.to_string(),
         folder: String::new(),
@@ -104,30 +164,40 @@ fn read_input<R: Read>(
         other_objects: BTreeMap::new(),
         error: None,
     };
+    let optimistic = matches!(pass, Pass::Optimistic);
+    let (resolve, planned) = match pass {
+        Pass::Planned(plan) => (Resolve::Planned(plan), true),
+        Pass::Optimistic | Pass::Stream => (Resolve::None, false),
+    };
     let reader_opts = clixml::Options { resolve, ..opts.reader.clone() };
     let mut reader = match Reader::with_options(input, reader_opts) {
         Ok(r) => r,
         Err(e) => {
             summary.error = Some(e.to_string());
-            return InputResult {
+            return Some(InputResult {
                 summary,
                 mailboxes: Vec::new(),
                 error: Some(InputError::Read(e)),
-            };
+            });
         }
     };
     summary.encoding = Some(reader.encoding().label());
-    // Reading stays on this thread (the reader and its reference table are
-    // not shared); classifying each record, and freeing the value it came
-    // from, run as pool tasks, so one large input keeps both cores busy.
-    // At most MAX_IN_FLIGHT records wait for a task, which bounds memory.
-    const MAX_IN_FLIGHT: usize = 2;
-    let (tx, rx) = mpsc::channel::<(usize, Analysed)>();
+    // Reading stays on this thread (the reader is not shared); following each
+    // value's references, extracting its records, classifying them and
+    // freeing the value run as pool tasks, so one large input keeps both
+    // cores busy. At most MAX_IN_FLIGHT values wait for a task, which bounds
+    // memory.
+    const MAX_IN_FLIGHT: usize = 4;
+    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
     let in_flight = AtomicUsize::new(0);
-    let mut index = 0usize;
+    let needs_plan = AtomicBool::new(false);
     let mut error = None;
     rayon::in_place_scope(|scope| {
+        let mut seq = 0usize;
         while let Some(next) = reader.next_value() {
+            if needs_plan.load(Ordering::Acquire) {
+                break;
+            }
             let value = match next {
                 Ok(v) => v,
                 Err(e) => {
@@ -135,37 +205,71 @@ fn read_input<R: Read>(
                     break;
                 }
             };
-            let resolver = |id: &clixml::RefId| reader.resolve(id).cloned();
-            match extract(&value, View::new(&resolver)) {
-                Extracted::Mailboxes(list) => {
-                    let first = index;
-                    index += list.len();
-                    wait_for_room(&in_flight, MAX_IN_FLIGHT);
-                    in_flight.fetch_add(1, Ordering::AcqRel);
-                    let (tx, in_flight) = (tx.clone(), &in_flight);
-                    drop(value);
-                    scope.spawn(move |_| {
-                        for (k, mut m) in list.into_iter().enumerate() {
-                            m.index = first + k;
-                            // The receiver outlives the scope: this cannot fail.
-                            let _ =
-                                tx.send((first + k, summary::analyse(m, path, opts.keep_items)));
+            let refs = reader.value_references();
+            let targets = if planned {
+                Targets::Known(
+                    refs.iter()
+                        .filter_map(|id| reader.resolve(id).map(|o| (id.clone(), o.clone())))
+                        .collect(),
+                )
+            } else {
+                Targets::Find(refs.to_vec())
+            };
+            wait_for_room(&in_flight, MAX_IN_FLIGHT);
+            in_flight.fetch_add(1, Ordering::AcqRel);
+            let (tx, in_flight, needs_plan) = (tx.clone(), &in_flight, &needs_plan);
+            scope.spawn(move |_| {
+                let found = match targets {
+                    Targets::Known(map) => map,
+                    Targets::Find(ids) => {
+                        let wanted: HashSet<&RefId> = ids.iter().collect();
+                        let map = clixml::objects_by_id(&value, &wanted);
+                        if optimistic && map.len() < wanted.len() {
+                            needs_plan.store(true, Ordering::Release);
+                            in_flight.fetch_sub(1, Ordering::AcqRel);
+                            return;
                         }
-                        in_flight.fetch_sub(1, Ordering::AcqRel);
-                    });
-                }
-                Extracted::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
-            }
+                        map
+                    }
+                };
+                let resolver = |id: &RefId| found.get(id).cloned();
+                let outcome = match extract(&value, View::new(&resolver)) {
+                    Extracted::Mailboxes(list) => Outcome::Mailboxes(
+                        list.into_iter()
+                            .map(|m| summary::analyse(m, path, opts.keep_items))
+                            .collect(),
+                    ),
+                    Extracted::Other(kind) => Outcome::Other(kind),
+                };
+                // The receiver outlives the scope: this cannot fail.
+                let _ = tx.send((seq, outcome));
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+            seq += 1;
         }
     });
+    if needs_plan.into_inner() {
+        return None;
+    }
     drop(tx);
-    let mut analysed: Vec<(usize, Analysed)> = rx.into_iter().collect();
-    analysed.sort_unstable_by_key(|(i, _)| *i);
-    let mailboxes: Vec<Analysed> = analysed.into_iter().map(|(_, a)| a).collect();
+    let mut outcomes: Vec<(usize, Outcome)> = rx.into_iter().collect();
+    outcomes.sort_unstable_by_key(|(seq, _)| *seq);
+    let mut mailboxes = Vec::new();
+    for (_, outcome) in outcomes {
+        match outcome {
+            Outcome::Mailboxes(list) => {
+                for mut a in list {
+                    a.mailbox.index = mailboxes.len();
+                    mailboxes.push(a);
+                }
+            }
+            Outcome::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
+        }
+    }
     summary.objects = reader.objects_read();
     summary.mailboxes = mailboxes.len();
     summary.error = error.as_ref().map(ToString::to_string);
-    InputResult { summary, mailboxes, error: error.map(InputError::Read) }
+    Some(InputResult { summary, mailboxes, error: error.map(InputError::Read) })
 }
 
 /// Waits until fewer than `max` tasks are pending, running this thread's own
@@ -183,7 +287,8 @@ fn wait_for_room(in_flight: &AtomicUsize, max: usize) {
 /// Triage of one stream that cannot be read twice (standard input, a test
 /// buffer): references resolve within each top-level object.
 pub fn triage_reader<R: Read>(name: &str, input: R, opts: &TriageOptions) -> Run {
-    let result = read_input(name, input, Resolve::CurrentValue, opts);
+    let result =
+        read_input(name, input, Pass::Stream, opts).expect("a stream pass always finishes");
     collect(vec![result]).0
 }
 

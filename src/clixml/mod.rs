@@ -19,4 +19,5 @@ pub use error::{Error, ErrorKind, Position};
 pub use reader::{Options, Reader, RefPlan, Resolve, scan_references};
 pub use value::{
     Base, IntTag, ListKind, Name, Object, Property, RefId, TextTag, UIntTag, UnknownElement, Value,
+    objects_by_id,
 };

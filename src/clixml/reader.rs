@@ -373,6 +373,8 @@ pub struct Reader<R: Read> {
     objects: u64,
     current: HashMap<RefId, Arc<Object>>,
     retained: Retained,
+    /// Ids of the `Ref`s in the value being read, in document order.
+    value_refs: Vec<RefId>,
     /// Offset in the decoded stream where the current event starts.
     event_start: u64,
     /// Decoded bytes before quick-xml's first byte (the `#< CLIXML` line):
@@ -422,6 +424,7 @@ impl<R: Read> Reader<R> {
             objects: 0,
             current: HashMap::new(),
             retained: Retained::default(),
+            value_refs: Vec::new(),
             event_start: base,
             base,
         })
@@ -449,12 +452,21 @@ impl<R: Read> Reader<R> {
         self.current.get(id).or_else(|| self.retained.objects.get(id))
     }
 
+    /// The ids of the `Ref`s in the value [`Self::next_value`] returned last,
+    /// in document order: what a consumer must resolve to follow them all,
+    /// with whatever [`Resolve`] mode. (Every id was defined earlier in the
+    /// file; an unknown one is a read error.)
+    pub fn value_references(&self) -> &[RefId] {
+        &self.value_refs
+    }
+
     /// Reads the next top-level value; `None` at the end of the document.
     pub fn next_value(&mut self) -> Option<Result<Value, Error>> {
         if self.finished {
             return None;
         }
         self.current.clear();
+        self.value_refs.clear();
         self.expire_retained();
         match self.pump() {
             Ok(Some(v)) => {
@@ -730,6 +742,7 @@ impl<R: Read> Reader<R> {
                 if !self.defined.contains(&id) {
                     return Err(self.err_here(ErrorKind::UnknownRef(id.to_string())));
                 }
+                self.value_refs.push(id.clone());
                 Frame::Leaf { name, value: Value::Ref(id) }
             }
             "PR" => Frame::Progress { name, fields: Vec::new() },
@@ -924,7 +937,6 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// Hands a finished value to the element that contains it.
     /// The key of the open object's type list, for [`Self::shape_hint`].
     fn shape_key(&self) -> Option<usize> {
         match self.stack.last() {
@@ -952,6 +964,7 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// Hands a finished value to the element that contains it.
     fn attach(&mut self, value: Value, name: Option<Name>) -> Result<(), Error> {
         match self.stack.last_mut() {
             Some(Frame::Root) => self.ready = Some(value),

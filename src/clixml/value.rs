@@ -196,6 +196,58 @@ pub enum Value {
     Unknown(Box<UnknownElement>),
 }
 
+/// Finds the objects of a value tree whose ids are in `wanted`, without
+/// following `Ref`s: how a consumer resolves the references inside one
+/// top-level value after the reader has moved on.
+pub fn objects_by_id(
+    value: &Value,
+    wanted: &std::collections::HashSet<&RefId>,
+) -> std::collections::HashMap<RefId, Arc<Object>> {
+    let mut found = std::collections::HashMap::new();
+    if !wanted.is_empty() {
+        collect_objects(value, wanted, &mut found);
+    }
+    found
+}
+
+fn collect_objects(
+    value: &Value,
+    wanted: &std::collections::HashSet<&RefId>,
+    found: &mut std::collections::HashMap<RefId, Arc<Object>>,
+) {
+    match value {
+        Value::Obj(o) => {
+            if let Some(id) = &o.id
+                && wanted.contains(id)
+            {
+                found.insert(id.clone(), o.clone());
+            }
+            for p in o.props.iter().chain(&o.members) {
+                collect_objects(&p.value, wanted, found);
+            }
+            match &o.base {
+                Some(Base::Value(v)) => collect_objects(v, wanted, found),
+                Some(Base::Items(_, items)) => {
+                    items.iter().for_each(|v| collect_objects(v, wanted, found))
+                }
+                Some(Base::Entries(entries)) => entries.iter().for_each(|(k, v)| {
+                    collect_objects(k, wanted, found);
+                    collect_objects(v, wanted, found);
+                }),
+                None => {}
+            }
+            o.unknown.iter().for_each(|v| collect_objects(v, wanted, found));
+        }
+        Value::Progress(fields) => {
+            fields.iter().for_each(|(_, v)| collect_objects(v, wanted, found))
+        }
+        Value::MemberSet(props) => {
+            props.iter().for_each(|p| collect_objects(&p.value, wanted, found))
+        }
+        _ => {}
+    }
+}
+
 impl Value {
     /// The string of an `S` (or other text) value.
     pub fn as_str(&self) -> Option<&str> {

@@ -321,3 +321,68 @@ fn parquet_export_reads_back() {
     assert_eq!(df.column("Subject").unwrap().dtype(), &DataType::String);
     assert!(df.height() > 50);
 }
+
+/// A reference from one top-level value into an earlier one (the same object
+/// exported twice) resolves: the one-pass read notices it and the input is
+/// read again with a plan. Standard input cannot be read twice, so there the
+/// reference stays unresolved.
+#[test]
+fn references_into_an_earlier_value_resolve() {
+    let body = |name: &str| {
+        let s = std::fs::read_to_string(sample(name)).unwrap();
+        let start = s.find('\n').unwrap() + 1;
+        s[start..s.rfind("</Objs>").unwrap()].to_string()
+    };
+    // healthy.xml, then target-principals.xml with its ids moved clear of it.
+    let moved = shift_ref_ids(&body("target-principals.xml"), 100_000);
+    let head =
+        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n";
+    // A report entry of the second mailbox now names healthy.xml's transient
+    // failure (RefId 29) instead of none.
+    let linked = moved.replacen("<Nil N=\"Failure\" />", "<Ref N=\"Failure\" RefId=\"29\" />", 1);
+    assert_ne!(linked, moved);
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.xml");
+    let xref = dir.path().join("xref.xml");
+    std::fs::write(&plain, format!("{head}{}{moved}</Objs>", body("healthy.xml"))).unwrap();
+    std::fs::write(&xref, format!("{head}{}{linked}</Objs>", body("healthy.xml"))).unwrap();
+
+    let failure_types = |d: &serde_json::Value| d["mailboxes"][1]["failure_types"].clone();
+    let before = json(bin().arg(&plain).args(["--format", "json"]));
+    let after = json(bin().arg(&xref).args(["--format", "json"]));
+    assert_eq!(failure_types(&before), serde_json::json!({"TooManyBadItemsPermanentException": 1}));
+    assert_eq!(
+        failure_types(&after),
+        serde_json::json!({"CommunicationErrorTransientException": 1, "TooManyBadItemsPermanentException": 1})
+    );
+    assert!(after["inputs"][0]["error"].is_null());
+    // Everything else is as without the link.
+    let without_input = |m: &serde_json::Value| {
+        let mut m = m.clone();
+        m.as_object_mut().unwrap().remove("input");
+        m
+    };
+    assert_eq!(without_input(&after["mailboxes"][0]), without_input(&before["mailboxes"][0]));
+    assert_eq!(after["principals"], before["principals"]);
+
+    let piped = json(bin().arg("-").args(["--format", "json"]).pipe_stdin(&xref).unwrap());
+    assert_eq!(
+        failure_types(&piped)["CommunicationErrorTransientException"],
+        serde_json::Value::Null
+    );
+}
+
+/// Adds `by` to every `RefId="N"` (objects, type lists and references alike).
+fn shift_ref_ids(xml: &str, by: u64) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(i) = rest.find("RefId=\"") {
+        let (head, tail) = rest.split_at(i + 7);
+        let end = tail.find('"').unwrap();
+        out.push_str(head);
+        out.push_str(&(tail[..end].parse::<u64>().unwrap() + by).to_string());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
