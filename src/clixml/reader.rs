@@ -1178,10 +1178,16 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
 /// a short loop beats a `memchr` call on names this short).
 #[inline]
 fn local(name: &str) -> &str {
-    match name.bytes().position(|b| b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
+    // A plain loop: names are a few bytes long, too short for `memchr`.
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b':' {
+            return &name[i + 1..];
+        }
+        i += 1;
     }
+    name
 }
 
 fn unknown(tag: &str, name: Option<Name>) -> Frame {
