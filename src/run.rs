@@ -75,6 +75,7 @@ fn triage_inputs(args: &InputArgs, keep_items: bool) -> (summary::Run, ExitStatu
         reader: args.limits.reader_options(),
         progress: progress.clone(),
         keep_items,
+        segment_bytes: None,
     };
     let (mut run, errors) = triage::triage(&sources, &opts);
     if let Some(bar) = progress {

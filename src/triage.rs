@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
 use crate::aggregate;
-use crate::clixml::{self, Object, Reader, RefId, RefPlan, Resolve};
+use crate::clixml::{self, Object, Reader, RefId, RefPlan, Resolve, Value};
 use crate::exchange::access::View;
 use crate::exchange::extract::{Extracted, extract};
 use crate::summary::{self, Analysed, InputSummary, Run};
@@ -27,6 +27,9 @@ pub struct TriageOptions {
     /// Keep every bad item (for item-level exports); otherwise only counts
     /// and principals are kept and memory stays flat.
     pub keep_items: bool,
+    /// Size of the segments a large file is split into to read it on several
+    /// threads (`None`: [`SEGMENT_BYTES`]; `Some(0)`: never split).
+    pub segment_bytes: Option<u64>,
 }
 
 /// What reading one input produced.
@@ -70,6 +73,10 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
     // value (rare: the same object output twice) is read again, after a
     // cheap pre-scan of the referenced ids, so such references resolve with
     // bounded memory. Standard input cannot be read twice.
+    if let Some(mut r) = read_segmented(source, &path, opts) {
+        r.summary.folder = source.folder();
+        return r;
+    }
     let first = if source.rereadable() { Pass::Optimistic } else { Pass::Stream };
     let attempt = |pass: Pass| {
         source.with_reader(|r| {
@@ -219,30 +226,12 @@ fn read_input<R: Read>(
             in_flight.fetch_add(1, Ordering::AcqRel);
             let (tx, in_flight, needs_plan) = (tx.clone(), &in_flight, &needs_plan);
             scope.spawn(move |_| {
-                let found = match targets {
-                    Targets::Known(map) => map,
-                    Targets::Find(ids) => {
-                        let wanted: HashSet<&RefId> = ids.iter().collect();
-                        let map = clixml::objects_by_id(&value, &wanted);
-                        if optimistic && map.len() < wanted.len() {
-                            needs_plan.store(true, Ordering::Release);
-                            in_flight.fetch_sub(1, Ordering::AcqRel);
-                            return;
-                        }
-                        map
-                    }
-                };
-                let resolver = |id: &RefId| found.get(id).cloned();
-                let outcome = match extract(&value, View::new(&resolver)) {
-                    Extracted::Mailboxes(list) => Outcome::Mailboxes(
-                        list.into_iter()
-                            .map(|m| summary::analyse(m, path, opts.keep_items))
-                            .collect(),
-                    ),
-                    Extracted::Other(kind) => Outcome::Other(kind),
-                };
-                // The receiver outlives the scope: this cannot fail.
-                let _ = tx.send((seq, outcome));
+                match outcome_of(&value, targets, optimistic, path, opts) {
+                    // The receiver outlives the scope: this cannot fail.
+                    Some(outcome) => drop(tx.send((seq, outcome))),
+                    None => needs_plan.store(true, Ordering::Release),
+                }
+                drop(value);
                 in_flight.fetch_sub(1, Ordering::AcqRel);
             });
             seq += 1;
@@ -254,8 +243,48 @@ fn read_input<R: Read>(
     drop(tx);
     let mut outcomes: Vec<(usize, Outcome)> = rx.into_iter().collect();
     outcomes.sort_unstable_by_key(|(seq, _)| *seq);
+    let mailboxes = assemble(&mut summary, outcomes.into_iter().map(|(_, o)| o));
+    summary.objects = reader.objects_read();
+    summary.mailboxes = mailboxes.len();
+    summary.error = error.as_ref().map(ToString::to_string);
+    Some(InputResult { summary, mailboxes, error: error.map(InputError::Read) })
+}
+
+/// Follows a value's references, extracts its records and analyses them.
+/// `None` when an optimistic pass finds a reference that points outside the
+/// value.
+fn outcome_of(
+    value: &Value,
+    targets: Targets,
+    optimistic: bool,
+    path: &str,
+    opts: &TriageOptions,
+) -> Option<Outcome> {
+    let found = match targets {
+        Targets::Known(map) => map,
+        Targets::Find(ids) => {
+            let wanted: HashSet<&RefId> = ids.iter().collect();
+            let map = clixml::objects_by_id(value, &wanted);
+            if optimistic && map.len() < wanted.len() {
+                return None;
+            }
+            map
+        }
+    };
+    let resolver = |id: &RefId| found.get(id).cloned();
+    Some(match extract(value, View::new(&resolver)) {
+        Extracted::Mailboxes(list) => Outcome::Mailboxes(
+            list.into_iter().map(|m| summary::analyse(m, path, opts.keep_items)).collect(),
+        ),
+        Extracted::Other(kind) => Outcome::Other(kind),
+    })
+}
+
+/// The mailboxes of an input's outcomes, in order, numbered; other objects
+/// counted in the summary.
+fn assemble(summary: &mut InputSummary, outcomes: impl Iterator<Item = Outcome>) -> Vec<Analysed> {
     let mut mailboxes = Vec::new();
-    for (_, outcome) in outcomes {
+    for outcome in outcomes {
         match outcome {
             Outcome::Mailboxes(list) => {
                 for mut a in list {
@@ -266,10 +295,139 @@ fn read_input<R: Read>(
             Outcome::Other(kind) => *summary.other_objects.entry(kind).or_insert(0) += 1,
         }
     }
-    summary.objects = reader.objects_read();
+    mailboxes
+}
+
+/// Inputs at least twice this size are read as parallel segments of about
+/// this size, when the pool has more than one thread.
+pub const SEGMENT_BYTES: u64 = 32 << 20;
+
+/// One segment's share of an input.
+struct Part {
+    outcomes: Vec<Outcome>,
+    objects: u64,
+    types: Vec<(RefId, Arc<[String]>)>,
+    encoding: &'static str,
+}
+
+/// Reads a large file as segments on the pool's threads (see
+/// [`clixml::segment`]), as [`triage`] does for files of at least twice
+/// [`TriageOptions::segment_bytes`]. `None` when it cannot be split with
+/// confidence or any segment fails (a reference into an earlier value, a
+/// read error): [`triage`] then reads it whole, which also reports errors
+/// with their exact position.
+pub fn triage_segmented(source: &Source, opts: &TriageOptions) -> Option<InputResult> {
+    read_segmented(source, &source.display(), opts).map(|mut r| {
+        r.summary.folder = source.folder();
+        r
+    })
+}
+
+fn read_segmented(source: &Source, path: &str, opts: &TriageOptions) -> Option<InputResult> {
+    let Source::File(file) = source else { return None };
+    let target = opts.segment_bytes.unwrap_or(SEGMENT_BYTES);
+    if rayon::current_num_threads() < 2 || target == 0 {
+        return None;
+    }
+    let plan = clixml::segment::plan(file, target).ok()??;
+    let abandon = AtomicBool::new(false);
+    let counted = AtomicU64::new(0);
+    let parts: Option<Vec<Part>> = (0..plan.ranges.len())
+        .into_par_iter()
+        .map(|i| {
+            let part = read_part(file, &plan, i, path, opts, &abandon, &counted);
+            if part.is_none() {
+                abandon.store(true, Ordering::Release);
+            }
+            part
+        })
+        .collect();
+    // The segments must have defined exactly the type lists the scan found
+    // (and used to start each segment).
+    let parts = parts.filter(|parts| {
+        let mut defined = parts.iter().flat_map(|p| &p.types);
+        plan.types.iter().all(|(_, id, names)| defined.next() == Some(&(id.clone(), names.clone())))
+            && defined.next().is_none()
+    });
+    let Some(parts) = parts else {
+        if let Some(bar) = &opts.progress {
+            bar.dec(counted.load(Ordering::Acquire)); // read again
+        }
+        return None;
+    };
+    let mut summary = InputSummary {
+        path: path.to_string(),
+        folder: String::new(),
+        encoding: parts.first().map(|p| p.encoding),
+        objects: parts.iter().map(|p| p.objects).sum(),
+        mailboxes: 0,
+        other_objects: BTreeMap::new(),
+        error: None,
+    };
+    let mailboxes = assemble(&mut summary, parts.into_iter().flat_map(|p| p.outcomes));
     summary.mailboxes = mailboxes.len();
-    summary.error = error.as_ref().map(ToString::to_string);
-    Some(InputResult { summary, mailboxes, error: error.map(InputError::Read) })
+    Some(InputResult { summary, mailboxes, error: None })
+}
+
+/// Reads segment `i` of a planned file: its values extracted and analysed in
+/// order. `None` if it fails in any way, or another segment did.
+fn read_part(
+    file: &std::path::Path,
+    plan: &clixml::segment::Plan,
+    i: usize,
+    path: &str,
+    opts: &TriageOptions,
+    abandon: &AtomicBool,
+    counted: &AtomicU64,
+) -> Option<Part> {
+    use std::io::{Seek, SeekFrom};
+    if abandon.load(Ordering::Acquire) {
+        return None;
+    }
+    let (start, end) = plan.ranges[i];
+    let mut f = std::fs::File::open(file).ok()?;
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let (prefix, segment) = plan.segment(i);
+    let input = prefix.chain(Tally { inner: f.take(end - start), bytes: counted });
+    let reader_opts =
+        clixml::Options { resolve: Resolve::None, segment: Some(segment), ..opts.reader.clone() };
+    let run = |input: &mut dyn Read| -> Option<Part> {
+        let mut reader = Reader::with_options(input, reader_opts).ok()?;
+        let mut outcomes = Vec::new();
+        while let Some(next) = reader.next_value() {
+            if abandon.load(Ordering::Relaxed) {
+                return None;
+            }
+            let value = next.ok()?;
+            let targets = Targets::Find(reader.value_references().to_vec());
+            outcomes.push(outcome_of(&value, targets, true, path, opts)?);
+        }
+        Some(Part {
+            outcomes,
+            objects: reader.objects_read(),
+            types: reader.defined_types().to_vec(),
+            encoding: reader.encoding().label(),
+        })
+    };
+    let mut input = input;
+    match &opts.progress {
+        Some(bar) => run(&mut bar.wrap_read(&mut input)),
+        None => run(&mut input),
+    }
+}
+
+/// Adds the bytes read through it to a shared count.
+struct Tally<'a, R> {
+    inner: R,
+    bytes: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Tally<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Waits until fewer than `max` tasks are pending, running this thread's own

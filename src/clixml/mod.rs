@@ -12,11 +12,12 @@
 mod error;
 pub mod escape;
 mod reader;
+pub mod segment;
 mod value;
 pub mod writer;
 
 pub use error::{Error, ErrorKind, Position};
-pub use reader::{Options, Reader, RefPlan, Resolve, scan_references};
+pub use reader::{Options, Reader, RefPlan, Resolve, Segment, scan_references};
 pub use value::{
     Base, IntTag, ListKind, Name, Object, Property, RefId, TextTag, UIntTag, UnknownElement, Value,
     objects_by_id,

@@ -45,12 +45,32 @@ pub struct Options {
     pub max_value_bytes: usize,
     /// Which objects to keep for [`Reader::resolve`].
     pub resolve: Resolve,
+    /// Read one segment of a document rather than a whole one (see
+    /// [`Segment`]); `None` for a whole document.
+    pub segment: Option<Segment>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_depth: 256, max_value_bytes: 256 * 1024 * 1024, resolve: Resolve::None }
+        Options {
+            max_depth: 256,
+            max_value_bytes: 256 * 1024 * 1024,
+            resolve: Resolve::None,
+            segment: None,
+        }
     }
+}
+
+/// A byte range of one document that holds whole top-level values, read on
+/// its own (see [`super::segment`]): it may end before `</Objs>`, and type
+/// lists (`TN`) defined before it are given. (One that starts after `<Objs>`
+/// is read with `<Objs>` put in front.)
+#[derive(Debug, Clone, Default)]
+pub struct Segment {
+    /// The input may end inside `<Objs>`, after a top-level value.
+    pub open_end: bool,
+    /// The type lists defined before the segment, in document order.
+    pub types: Arc<[(RefId, Arc<[String]>)]>,
 }
 
 /// For each referenced object id, the offset (in the decoded stream) of its
@@ -213,12 +233,11 @@ enum TextRole {
 #[derive(Debug)]
 enum Frame {
     Root,
-    /// The object under construction: an `Arc` from the start (unique until
-    /// finished) so finishing it costs no second allocation, and the frame
-    /// stays small to push and pop.
+    /// An object under construction; the object itself is the top of
+    /// [`Reader::objs`] (built in place, no atomic `Arc::get_mut` on every
+    /// member, and wrapped in an `Arc` once finished).
     Obj {
         name: Option<Name>,
-        obj: Arc<Object>,
     },
     Props(Vec<Property>),
     Ms {
@@ -257,18 +276,6 @@ enum Frame {
         text: String,
         nested: usize,
     },
-}
-
-impl Frame {
-    /// The object under construction, if this frame is one. Nothing else
-    /// holds its `Arc` until it is finished, so this always succeeds for
-    /// `Obj` frames.
-    fn obj_mut(&mut self) -> Option<&mut Object> {
-        match self {
-            Frame::Obj { obj, .. } => Arc::get_mut(obj),
-            _ => None,
-        }
-    }
 }
 
 /// Object ids seen so far: a bitset for the dense small ids PowerShell writes,
@@ -363,6 +370,8 @@ pub struct Reader<R: Read> {
     shapes: HashMap<usize, (u32, u32)>,
     defined: IdSet,
     stack: Vec<Frame>,
+    /// The objects of the open `Frame::Obj`s, innermost last.
+    objs: Vec<Object>,
     /// The text of the open `Frame::Text` (at most one is open: values have
     /// no child elements), reused so numbers are parsed without allocating.
     text: String,
@@ -380,6 +389,9 @@ pub struct Reader<R: Read> {
     /// Decoded bytes before quick-xml's first byte (the `#< CLIXML` line):
     /// quick-xml's positions plus this are decoder offsets.
     base: u64,
+    /// In segment mode, the type lists this input defines, in order.
+    defined_types: Option<Vec<(RefId, Arc<[String]>)>>,
+    open_end: bool,
 }
 
 impl<R: Read> Reader<R> {
@@ -408,7 +420,14 @@ impl<R: Read> Reader<R> {
         let cfg = xml.config_mut();
         cfg.trim_text(false);
         cfg.check_end_names = true;
-        Ok(Reader {
+        let segment = opts.segment.clone();
+        let mut types = TypeTable::default();
+        if let Some(seg) = &segment {
+            for (id, names) in seg.types.iter() {
+                types.insert(id.clone(), names.clone());
+            }
+        }
+        let mut reader = Reader {
             xml,
             buf: Vec::with_capacity(8 * 1024),
             opts,
@@ -416,6 +435,7 @@ impl<R: Read> Reader<R> {
             shapes: HashMap::new(),
             defined: IdSet::default(),
             stack: Vec::with_capacity(32),
+            objs: Vec::with_capacity(16),
             text: String::with_capacity(1024),
             ready: None,
             root_seen: false,
@@ -427,7 +447,17 @@ impl<R: Read> Reader<R> {
             value_refs: Vec::new(),
             event_start: base,
             base,
-        })
+            defined_types: segment.as_ref().map(|_| Vec::new()),
+            open_end: segment.as_ref().is_some_and(|s| s.open_end),
+        };
+        reader.types = types;
+        Ok(reader)
+    }
+
+    /// In segment mode, the type lists (`TN` with a `RefId`) this input
+    /// defined, in document order; empty otherwise.
+    pub fn defined_types(&self) -> &[(RefId, Arc<[String]>)] {
+        self.defined_types.as_deref().unwrap_or(&[])
     }
 
     /// The encoding the input was detected to be in.
@@ -480,6 +510,7 @@ impl<R: Read> Reader<R> {
             Err(e) => {
                 self.finished = true;
                 self.stack.clear();
+                self.objs.clear();
                 Some(Err(e))
             }
         }
@@ -581,6 +612,12 @@ impl<R: Read> Reader<R> {
             }
             Event::DocType(_) => Err(self.err_here(ErrorKind::Doctype)),
             Event::Eof => {
+                if self.open_end && matches!(self.stack.as_slice(), [Frame::Root]) {
+                    // The segment ends between two top-level values.
+                    self.stack.clear();
+                    self.root_closed = true;
+                    return Ok(());
+                }
                 if !self.root_seen || !self.stack.is_empty() {
                     let end = self.xml.buffer_position() + self.base;
                     return Err(self.err_at(ErrorKind::Truncated, end));
@@ -668,7 +705,7 @@ impl<R: Read> Reader<R> {
                             return Err(self.err_here(ErrorKind::UnknownTypeRef(id.to_string())));
                         }
                     };
-                    if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                    if let Some(obj) = self.top_obj() {
                         obj.types = types;
                     }
                     Frame::Skip
@@ -733,7 +770,8 @@ impl<R: Read> Reader<R> {
                 if let Some(id) = &ref_id {
                     self.defined.insert(id);
                 }
-                Frame::Obj { name, obj: Arc::new(Object { id: ref_id, ..Object::default() }) }
+                self.objs.push(Object { id: ref_id, ..Object::default() });
+                Frame::Obj { name }
             }
             "Ref" => {
                 let id = ref_id.ok_or_else(|| {
@@ -802,7 +840,8 @@ impl<R: Read> Reader<R> {
                 r
             }
             Frame::Leaf { name, value } => self.attach(value, name),
-            Frame::Obj { name, obj } => {
+            Frame::Obj { name } => {
+                let obj = Arc::new(self.objs.pop().expect("one object per Obj frame"));
                 if let Some(id) = &obj.id {
                     self.keep(id, &obj);
                 }
@@ -810,7 +849,7 @@ impl<R: Read> Reader<R> {
             }
             Frame::Props(props) => {
                 self.note_shape(false, props.len());
-                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                if let Some(obj) = self.top_obj() {
                     if obj.props.is_empty() {
                         obj.props = props;
                     } else {
@@ -822,7 +861,7 @@ impl<R: Read> Reader<R> {
             Frame::Ms { name, members } => match self.stack.last_mut() {
                 Some(Frame::Obj { .. }) => {
                     self.note_shape(true, members.len());
-                    if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                    if let Some(obj) = self.top_obj() {
                         if obj.members.is_empty() {
                             obj.members = members;
                         } else {
@@ -841,13 +880,13 @@ impl<R: Read> Reader<R> {
                 _ => Ok(()),
             },
             Frame::Items(kind, items) => {
-                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                if let Some(obj) = self.top_obj() {
                     obj.base = Some(Base::Items(kind, items));
                 }
                 Ok(())
             }
             Frame::Dict(entries) => {
-                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                if let Some(obj) = self.top_obj() {
                     obj.base = Some(Base::Entries(entries));
                 }
                 Ok(())
@@ -868,9 +907,12 @@ impl<R: Read> Reader<R> {
             Frame::Tn { id, names } => {
                 let names: Arc<[String]> = names.into();
                 if let Some(id) = id {
+                    if let Some(list) = self.defined_types.as_mut() {
+                        list.push((id.clone(), names.clone()));
+                    }
                     self.types.insert(id, names.clone());
                 }
-                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                if let Some(obj) = self.top_obj() {
                     obj.types = names;
                 }
                 Ok(())
@@ -901,7 +943,7 @@ impl<R: Read> Reader<R> {
                 Ok(())
             }
             TextRole::ToString => {
-                if let Some(obj) = self.stack.last_mut().and_then(Frame::obj_mut) {
+                if let Some(obj) = self.top_obj() {
                     obj.to_string = Some(escape::decode(text).into_owned());
                 }
                 Ok(())
@@ -918,6 +960,14 @@ impl<R: Read> Reader<R> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The object of the innermost open element, if that element is an `Obj`.
+    fn top_obj(&mut self) -> Option<&mut Object> {
+        match self.stack.last() {
+            Some(Frame::Obj { .. }) => self.objs.last_mut(),
+            _ => None,
         }
     }
 
@@ -940,9 +990,12 @@ impl<R: Read> Reader<R> {
     /// The key of the open object's type list, for [`Self::shape_hint`].
     fn shape_key(&self) -> Option<usize> {
         match self.stack.last() {
-            Some(Frame::Obj { obj, .. }) if !obj.types.is_empty() => {
-                Some(Arc::as_ptr(&obj.types).cast::<u8>() as usize)
-            }
+            Some(Frame::Obj { .. }) => match self.objs.last() {
+                Some(obj) if !obj.types.is_empty() => {
+                    Some(Arc::as_ptr(&obj.types).cast::<u8>() as usize)
+                }
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -968,8 +1021,8 @@ impl<R: Read> Reader<R> {
     fn attach(&mut self, value: Value, name: Option<Name>) -> Result<(), Error> {
         match self.stack.last_mut() {
             Some(Frame::Root) => self.ready = Some(value),
-            Some(f @ Frame::Obj { .. }) => {
-                if let Some(obj) = f.obj_mut() {
+            Some(Frame::Obj { .. }) => {
+                if let Some(obj) = self.objs.last_mut() {
                     match value {
                         u @ Value::Unknown(_) => obj.unknown.push(u),
                         v => obj.base = Some(Base::Value(v)),
@@ -994,7 +1047,7 @@ impl<R: Read> Reader<R> {
             }
             // Unknown children of TN or DCT: keep them on the nearest object.
             _ => {
-                if let Some(obj) = self.stack.iter_mut().rev().find_map(Frame::obj_mut) {
+                if let Some(obj) = self.objs.last_mut() {
                     obj.unknown.push(value);
                 }
             }

@@ -12,6 +12,7 @@ mod reader;
 mod remediate;
 mod roundtrip;
 mod samples;
+mod segments;
 mod shapes;
 mod small_buffers;
 mod summary_output;

@@ -475,6 +475,7 @@ proptest! {
             max_depth: 16,
             max_value_bytes: 512,
             resolve: if resolve { Resolve::CurrentValue } else { Resolve::None },
+            ..Options::default()
         };
         // Refusing the input up front (e.g. a UTF-32 BOM) is a fine outcome too.
         if let Ok(reader) = Reader::with_options(&bytes[..], opts) {

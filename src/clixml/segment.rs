@@ -1,0 +1,229 @@
+//! Splitting one large UTF-8 CLIXML file into segments of whole top-level
+//! values, so that several readers can read it at once.
+//!
+//! `Export-CliXml` indents its output: every top-level value starts a line
+//! with exactly two spaces (`\n  <Obj RefId=…>`). Such a line is only a
+//! *candidate* boundary. Nothing here trusts it: a segment reader must end
+//! exactly between two top-level values (a boundary inside a comment, a CDATA
+//! section or a nested element leaves something open, which is an error),
+//! and the type lists (`TN`) found by the scan must be exactly those the
+//! segment readers define. Any doubt, and the caller reads the file whole.
+//!
+//! The only state a segment needs from the bytes before it is the type lists
+//! (`TNRef` points back to a `TN` anywhere earlier); the scan collects them
+//! with a memmem pass. References to earlier objects (`Ref`) are not
+//! followed here: a segment that meets one fails, and the caller falls back.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Arc;
+
+use memchr::memmem;
+use quick_xml::events::Event;
+use rayon::prelude::*;
+
+use super::escape;
+use super::reader::Segment;
+use super::value::RefId;
+
+/// Bytes per scan task; each task holds one such buffer.
+const SCAN_BLOCK: u64 = 4 << 20;
+/// How far past its block a scan task reads to finish a `TN` it found.
+const LOOKAHEAD: u64 = 64 << 10;
+/// What starts a top-level value in an indented export.
+const BOUNDARY: &[u8] = b"\n  <Obj ";
+
+/// A type list defined in the file: where, its id, its names.
+pub type TypeDef = (u64, RefId, Arc<[String]>);
+
+/// How a file splits into segments.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Segment byte ranges `[start, end)`, in order, covering the file.
+    pub ranges: Vec<(u64, u64)>,
+    /// Every type list with a `RefId` the scan found, in document order.
+    pub types: Vec<TypeDef>,
+}
+
+impl Plan {
+    /// What segment `i` is read with: the bytes to put in front of it (the
+    /// root element's start, for all but the first), and the reader options.
+    pub fn segment(&self, i: usize) -> (&'static [u8], Segment) {
+        let start = self.ranges[i].0;
+        let before = self.types.partition_point(|(at, _, _)| *at < start);
+        let prefix: &[u8] = if i > 0 { b"<Objs>" } else { b"" };
+        (
+            prefix,
+            Segment {
+                open_end: i + 1 < self.ranges.len(),
+                types: self.types[..before]
+                    .iter()
+                    .map(|(_, id, n)| (id.clone(), n.clone()))
+                    .collect(),
+            },
+        )
+    }
+}
+
+/// Plans segments of about `target` bytes for a UTF-8 file; `Ok(None)` when
+/// the file is not worth splitting or cannot be split with confidence
+/// (UTF-16, no indentation, a type list the scan does not understand).
+pub fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
+    let size = std::fs::metadata(path)?.len();
+    if target == 0 || size < target.saturating_mul(2) {
+        return Ok(None);
+    }
+    let mut head = [0u8; 4];
+    File::open(path)?.read_exact(&mut head)?;
+    // UTF-16 (with or without a byte order mark) is read whole.
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || head.contains(&0) {
+        return Ok(None);
+    }
+    let block = target.min(SCAN_BLOCK);
+    let every = (target / block).max(1); // a candidate boundary per segment
+    let scans = (0..size.div_ceil(block))
+        .into_par_iter()
+        .map(|k| {
+            let (start, end) = (k * block, ((k + 1) * block).min(size));
+            scan_block(path, size, start, end, k % every == 0 && k > 0)
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let mut types = Vec::new();
+    let mut cuts = vec![0u64];
+    for scan in scans {
+        let Some(scan) = scan else { return Ok(None) };
+        types.extend(scan.types);
+        if let Some(at) = scan.boundary
+            && at > *cuts.last().expect("non-empty")
+        {
+            cuts.push(at);
+        }
+    }
+    if cuts.len() < 2 {
+        return Ok(None);
+    }
+    cuts.push(size);
+    let ranges = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    Ok(Some(Plan { ranges, types }))
+}
+
+/// What one block of the file holds.
+struct BlockScan {
+    /// The first candidate boundary in the block (offset of its `<`).
+    boundary: Option<u64>,
+    /// Type lists starting in the block.
+    types: Vec<TypeDef>,
+}
+
+/// Scans `[start, end)`; `None` when a type list there is not understood.
+fn scan_block(
+    path: &Path,
+    size: u64,
+    start: u64,
+    end: u64,
+    want_boundary: bool,
+) -> std::io::Result<Option<BlockScan>> {
+    let stop = (end + LOOKAHEAD).min(size);
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut buf = Vec::with_capacity((stop - start) as usize);
+    file.take(stop - start).read_to_end(&mut buf)?;
+    let cut = buf.len() < (stop - start) as usize; // the file shrank meanwhile
+    let inside = (end - start) as usize;
+    let boundary = if want_boundary {
+        memmem::find(&buf[..(inside + BOUNDARY.len() - 1).min(buf.len())], BOUNDARY)
+            .map(|i| start + i as u64 + 3)
+    } else {
+        None
+    };
+    let mut types = Vec::new();
+    for at in memmem::find_iter(&buf[..inside.min(buf.len())], b"<TN") {
+        match buf.get(at + 3) {
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') => {}
+            Some(_) => continue, // `<TNRef` and other names
+            None => return Ok(None),
+        }
+        match parse_type_list(&buf[at..]) {
+            Some((Some(id), names)) => types.push((start + at as u64, id, names.into())),
+            Some((None, _)) => {} // no RefId: defines nothing
+            None => return Ok(None),
+        }
+    }
+    if cut {
+        return Ok(None);
+    }
+    Ok(Some(BlockScan { boundary, types }))
+}
+
+/// Reads one `<TN>` element as the reader does: its `RefId` and the decoded
+/// text of each `<T>`. `None` for anything else inside it, or if it is cut.
+fn parse_type_list(bytes: &[u8]) -> Option<(Option<RefId>, Vec<String>)> {
+    let mut xml = quick_xml::Reader::from_reader(bytes);
+    xml.config_mut().trim_text(false);
+    let mut names = Vec::new();
+    let mut text: Option<String> = None;
+    let id_of = |e: &quick_xml::events::BytesStart<'_>| -> Option<Option<RefId>> {
+        let mut id = None;
+        for attr in e.attributes().with_checks(false) {
+            let attr = attr.ok()?;
+            if local(attr.key.into_inner()) == "RefId" {
+                id = Some(RefId::parse(&attr.value));
+            }
+        }
+        Some(id)
+    };
+    let id = match xml.read_event().ok()? {
+        Event::Start(e) if e.name().into_inner() == "TN" => id_of(&e)?,
+        Event::Empty(e) if e.name().into_inner() == "TN" => return Some((id_of(&e)?, names)),
+        _ => return None,
+    };
+    loop {
+        match (xml.read_event().ok()?, &mut text) {
+            (Event::Start(e), None) if e.name().into_inner() == "T" => text = Some(String::new()),
+            (Event::Empty(e), None) if e.name().into_inner() == "T" => names.push(String::new()),
+            (Event::End(e), Some(t)) if e.name().into_inner() == "T" => {
+                names.push(escape::decode(t).into_owned());
+                text = None;
+            }
+            (Event::End(e), None) if e.name().into_inner() == "TN" => return Some((id, names)),
+            (Event::Text(t), Some(s)) => s.push_str(&t.xml10_content()),
+            (Event::CData(c), Some(s)) => s.push_str(&c.xml10_content()),
+            (Event::GeneralRef(r), Some(s)) => {
+                if r.is_char_ref() {
+                    s.push(r.resolve_char_ref().ok()??);
+                } else {
+                    s.push_str(quick_xml::escape::resolve_predefined_entity(&r)?);
+                }
+            }
+            // Ignored between the `<T>`s, as the reader does.
+            (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_), None) => {}
+            (Event::Comment(_) | Event::PI(_), _) => {}
+            _ => return None,
+        }
+    }
+}
+
+fn local(name: &str) -> &str {
+    name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_lists_parse_as_the_reader_reads_them() {
+        let (id, names) = parse_type_list(
+            b"<TN RefId=\"7\">\r\n  <T>A.B_x005F_C</T>\r\n  <T>x &amp; &#65;</T><T/></TN>tail",
+        )
+        .unwrap();
+        assert_eq!(id, Some(RefId::Num(7)));
+        assert_eq!(names, ["A.B_C", "x & A", ""]);
+        assert_eq!(parse_type_list(b"<TN RefId=\"1\"/>").unwrap(), (Some(RefId::Num(1)), vec![]));
+        // Cut off, or holding something the reader would treat differently.
+        assert!(parse_type_list(b"<TN RefId=\"1\"><T>A</T>").is_none());
+        assert!(parse_type_list(b"<TN RefId=\"1\"><X/></TN>").is_none());
+        assert!(parse_type_list(b"<TN RefId=\"1\"><T>A<B/></T></TN>").is_none());
+    }
+}
