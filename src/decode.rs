@@ -36,6 +36,20 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// The encoding the first bytes of an input show (`None`: UTF-32,
+    /// which is refused).
+    pub fn sniff(head: &[u8]) -> Option<Encoding> {
+        Some(match head {
+            [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8Bom,
+            [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => return None,
+            [0xFF, 0xFE, ..] => Encoding::Utf16LeBom,
+            [0xFE, 0xFF, ..] => Encoding::Utf16BeBom,
+            [a, 0, ..] if *a != 0 => Encoding::Utf16Le,
+            [0, b, ..] if *b != 0 => Encoding::Utf16Be,
+            _ => Encoding::Utf8,
+        })
+    }
+
     /// A stable label, as used in JSON output.
     pub fn label(self) -> &'static str {
         match self {
@@ -163,9 +177,9 @@ impl<R: Read> Decoder<R> {
         }
         let head = &raw[..raw_end];
         let mut pending = None;
-        let encoding = match head {
-            [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8Bom,
-            [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => {
+        let encoding = match Encoding::sniff(head) {
+            Some(e) => e,
+            None => {
                 pending = Some(DecodeError {
                     kind: DecodeErrorKind::Utf32,
                     decoded_offset: 0,
@@ -173,11 +187,6 @@ impl<R: Read> Decoder<R> {
                 });
                 Encoding::Utf8
             }
-            [0xFF, 0xFE, ..] => Encoding::Utf16LeBom,
-            [0xFE, 0xFF, ..] => Encoding::Utf16BeBom,
-            [a, 0, ..] if *a != 0 => Encoding::Utf16Le,
-            [0, b, ..] if *b != 0 => Encoding::Utf16Be,
-            _ => Encoding::Utf8,
         };
         let bom = encoding.bom_len() as usize;
         let utf16 = match encoding {

@@ -388,7 +388,8 @@ fn read_part(
     let mut f = std::fs::File::open(file).ok()?;
     f.seek(SeekFrom::Start(start)).ok()?;
     let (prefix, segment) = plan.segment(i);
-    let input = prefix.chain(Tally { inner: f.take(end - start), bytes: counted });
+    let input =
+        std::io::Cursor::new(prefix).chain(Tally { inner: f.take(end - start), bytes: counted });
     let reader_opts =
         clixml::Options { resolve: Resolve::None, segment: Some(segment), ..opts.reader.clone() };
     let run = |input: &mut dyn Read| -> Option<Part> {

@@ -1,5 +1,5 @@
-//! Splitting one large UTF-8 CLIXML file into segments of whole top-level
-//! values, so that several readers can read it at once.
+//! Splitting one large CLIXML file (UTF-8 or UTF-16) into segments of whole
+//! top-level values, so that several readers can read it at once.
 //!
 //! `Export-CliXml` indents its output: every top-level value starts a line
 //! with exactly two spaces (`\n  <Obj RefId=…>`). Such a line is only a
@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use super::escape;
 use super::reader::Segment;
 use super::value::RefId;
+use crate::decode::Encoding;
 
 /// Bytes per scan task; each task holds one such buffer.
 const SCAN_BLOCK: u64 = 4 << 20;
@@ -37,6 +38,39 @@ const BOUNDARY: &[u8] = b"\n  <Obj ";
 /// A type list defined in the file: where, its id, its names.
 pub type TypeDef = (u64, RefId, Arc<[String]>);
 
+/// How the file's text is stored, for the byte patterns the scan looks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Units {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Units {
+    fn encode(self, ascii: &[u8]) -> Vec<u8> {
+        match self {
+            Units::Utf8 => ascii.to_vec(),
+            Units::Utf16Le => ascii.iter().flat_map(|&b| [b, 0]).collect(),
+            Units::Utf16Be => ascii.iter().flat_map(|&b| [0, b]).collect(),
+        }
+    }
+
+    /// Bytes per code unit: a pattern only counts at a multiple of it.
+    fn width(self) -> u64 {
+        if self == Units::Utf8 { 1 } else { 2 }
+    }
+
+    /// UTF-8 text of UTF-16 bytes (unpaired surrogates replaced: a type
+    /// list holding one differs from the reader's, which fails the check).
+    fn text(self, bytes: &[u8]) -> String {
+        let units = bytes.chunks_exact(2).map(|p| match self {
+            Units::Utf16Be => u16::from_be_bytes([p[0], p[1]]),
+            _ => u16::from_le_bytes([p[0], p[1]]),
+        });
+        char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    }
+}
+
 /// How a file splits into segments.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -44,15 +78,17 @@ pub struct Plan {
     pub ranges: Vec<(u64, u64)>,
     /// Every type list with a `RefId` the scan found, in document order.
     pub types: Vec<TypeDef>,
+    units: Units,
 }
 
 impl Plan {
     /// What segment `i` is read with: the bytes to put in front of it (the
-    /// root element's start, for all but the first), and the reader options.
-    pub fn segment(&self, i: usize) -> (&'static [u8], Segment) {
+    /// root element's start, in the file's encoding, for all but the
+    /// first), and the reader options.
+    pub fn segment(&self, i: usize) -> (Vec<u8>, Segment) {
         let start = self.ranges[i].0;
         let before = self.types.partition_point(|(at, _, _)| *at < start);
-        let prefix: &[u8] = if i > 0 { b"<Objs>" } else { b"" };
+        let prefix = if i > 0 { self.units.encode(b"<Objs>") } else { Vec::new() };
         (
             prefix,
             Segment {
@@ -66,9 +102,9 @@ impl Plan {
     }
 }
 
-/// Plans segments of about `target` bytes for a UTF-8 file; `Ok(None)` when
-/// the file is not worth splitting or cannot be split with confidence
-/// (UTF-16, no indentation, a type list the scan does not understand).
+/// Plans segments of about `target` bytes; `Ok(None)` when the file is not
+/// worth splitting or cannot be split with confidence (no indentation, a type
+/// list the scan does not understand, UTF-32).
 pub fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
     let size = std::fs::metadata(path)?.len();
     if target == 0 || size < target.saturating_mul(2) {
@@ -76,17 +112,21 @@ pub fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
     }
     let mut head = [0u8; 4];
     File::open(path)?.read_exact(&mut head)?;
-    // UTF-16 (with or without a byte order mark) is read whole.
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || head.contains(&0) {
-        return Ok(None);
-    }
-    let block = target.min(SCAN_BLOCK);
+    let units = match Encoding::sniff(&head) {
+        Some(Encoding::Utf8 | Encoding::Utf8Bom) => Units::Utf8,
+        Some(Encoding::Utf16Le | Encoding::Utf16LeBom) => Units::Utf16Le,
+        Some(Encoding::Utf16Be | Encoding::Utf16BeBom) => Units::Utf16Be,
+        None => return Ok(None),
+    };
+    // Blocks start on a code unit (a UTF-16 byte order mark is 2 bytes).
+    let block = target.clamp(2, SCAN_BLOCK) & !1;
     let every = (target / block).max(1); // a candidate boundary per segment
     let scans = (0..size.div_ceil(block))
         .into_par_iter()
-        .map(|k| {
+        // One buffer per thread, reused: fresh 4 MiB buffers cost page faults.
+        .map_init(Vec::new, |buf, k| {
             let (start, end) = (k * block, ((k + 1) * block).min(size));
-            scan_block(path, size, start, end, k % every == 0 && k > 0)
+            scan_block(path, size, (start, end), units, k % every == 0 && k > 0, buf)
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     let mut types = Vec::new();
@@ -105,7 +145,7 @@ pub fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
     }
     cuts.push(size);
     let ranges = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    Ok(Some(Plan { ranges, types }))
+    Ok(Some(Plan { ranges, types, units }))
 }
 
 /// What one block of the file holds.
@@ -120,31 +160,48 @@ struct BlockScan {
 fn scan_block(
     path: &Path,
     size: u64,
-    start: u64,
-    end: u64,
+    (start, end): (u64, u64),
+    units: Units,
     want_boundary: bool,
+    buf: &mut Vec<u8>,
 ) -> std::io::Result<Option<BlockScan>> {
     let stop = (end + LOOKAHEAD).min(size);
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
-    let mut buf = Vec::with_capacity((stop - start) as usize);
-    file.take(stop - start).read_to_end(&mut buf)?;
+    buf.clear();
+    buf.reserve((stop - start) as usize);
+    file.take(stop - start).read_to_end(buf)?;
     let cut = buf.len() < (stop - start) as usize; // the file shrank meanwhile
     let inside = (end - start) as usize;
+    let buf: &[u8] = buf;
+    let aligned = |i: &usize| (start + *i as u64).is_multiple_of(units.width());
+    // Patterns that start in the block, even if they end after it.
+    let starts_in = |pattern: &[u8]| &buf[..(inside + pattern.len() - 1).min(buf.len())];
     let boundary = if want_boundary {
-        memmem::find(&buf[..(inside + BOUNDARY.len() - 1).min(buf.len())], BOUNDARY)
-            .map(|i| start + i as u64 + 3)
+        let pattern = units.encode(BOUNDARY);
+        let unit = units.width() as usize;
+        memmem::find_iter(starts_in(&pattern), &pattern)
+            .find(aligned)
+            .map(|i| start + (i + 3 * unit) as u64)
     } else {
         None
     };
     let mut types = Vec::new();
-    for at in memmem::find_iter(&buf[..inside.min(buf.len())], b"<TN") {
-        match buf.get(at + 3) {
-            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') => {}
-            Some(_) => continue, // `<TNRef` and other names
-            None => return Ok(None),
-        }
-        match parse_type_list(&buf[at..]) {
+    // Only the form PowerShell writes is looked for (a selective pattern
+    // keeps the scan fast); a type list written otherwise is missed, and the
+    // check that the readers define exactly the scanned lists then sends the
+    // file to a whole read.
+    let tn = units.encode(b"<TN RefId=\"");
+    for at in memmem::find_iter(starts_in(&tn), &tn).filter(aligned) {
+        let parsed = match units {
+            Units::Utf8 => parse_type_list(&buf[at..]),
+            // Decoded a little at a time: a type list is rarely over 2 KiB.
+            _ => [2 << 10, 16 << 10, LOOKAHEAD as usize].into_iter().find_map(|len| {
+                let window = &buf[at..(at + len).min(buf.len())];
+                parse_type_list(units.text(window).as_bytes())
+            }),
+        };
+        match parsed {
             Some((Some(id), names)) => types.push((start + at as u64, id, names.into())),
             Some((None, _)) => {} // no RefId: defines nothing
             None => return Ok(None),

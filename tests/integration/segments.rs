@@ -48,7 +48,9 @@ fn segments_give_the_whole_file_result() {
     let size = std::fs::metadata(&path).unwrap().len();
     // From two segments to one per top-level value (and blocks smaller
     // than a value, whose boundaries coincide).
-    for segment_bytes in [size / 2 - 1, size / 5, 16 << 10, 4 << 10, 512] {
+    // Odd sizes too, so patterns fall across block ends at every alignment.
+    let odd = (0..40).map(|i| 701 + 131 * i);
+    for segment_bytes in [size / 2 - 1, size / 5, 16 << 10, 4 << 10, 512].into_iter().chain(odd) {
         assert!(segmented(&path, segment_bytes), "split at {segment_bytes} bytes");
         assert_eq!(summary(&path, segment_bytes), whole, "split at {segment_bytes} bytes");
     }
@@ -57,16 +59,33 @@ fn segments_give_the_whole_file_result() {
 }
 
 #[test]
-fn utf16_is_read_whole() {
+fn utf16_splits_too_with_or_without_byte_order_mark() {
     let dir = tempfile::tempdir().unwrap();
-    let path = export(dir.path(), "bulk16.xml", OutputEncoding::Utf16LeBom);
-    assert!(!segmented(&path, 4 << 10));
-    let utf8 = export(dir.path(), "bulk8.xml", OutputEncoding::Utf8);
-    let without_encoding = |s: String| s.replace("utf-16le-bom", "").replace("utf-8", "");
-    assert_eq!(
-        without_encoding(summary(&path, 4 << 10).0).replace("bulk16", "bulk8"),
-        without_encoding(summary(&utf8, 0).0)
-    );
+    let path = export(dir.path(), "le-bom.xml", OutputEncoding::Utf16LeBom);
+    let whole = summary(&path, 0);
+    for segment_bytes in (0..20).map(|i| 1001 + 257 * i).chain([4 << 10]) {
+        assert!(segmented(&path, segment_bytes), "split at {segment_bytes} bytes");
+        assert_eq!(summary(&path, segment_bytes), whole, "split at {segment_bytes} bytes");
+    }
+    // The same text big-endian, and both without the byte order mark.
+    let bytes = std::fs::read(&path).unwrap();
+    let units: Vec<u16> =
+        bytes[2..].chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+    let be: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+    for (name, data, label) in [
+        ("be-bom.xml", [&[0xFE, 0xFF][..], &be].concat(), "utf-16be-bom"),
+        ("le.xml", bytes[2..].to_vec(), "utf-16le"),
+        ("be.xml", be.clone(), "utf-16be"),
+    ] {
+        let other = dir.path().join(name);
+        std::fs::write(&other, data).unwrap();
+        assert!(segmented(&other, 4 << 10), "{name}");
+        let (split, errors) = summary(&other, 4 << 10);
+        assert!(split.contains(label), "{name}");
+        assert_eq!((split, errors), summary(&other, 0), "{name}");
+        let same = |s: String| s.replace(name, "le-bom.xml").replace(label, "utf-16le-bom");
+        assert_eq!(same(summary(&other, 4 << 10).0), whole.0, "{name}");
+    }
 }
 
 /// The bytes of a generated export, changed by `edit`, written to a file.
