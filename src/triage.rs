@@ -388,33 +388,31 @@ fn read_part(
     let mut f = std::fs::File::open(file).ok()?;
     f.seek(SeekFrom::Start(start)).ok()?;
     let (prefix, segment) = plan.segment(i);
-    let input =
-        std::io::Cursor::new(prefix).chain(Tally { inner: f.take(end - start), bytes: counted });
+    let body = Tally { inner: f.take(end - start), bytes: counted };
+    // The bar counts the file's bytes, not the prefix.
+    let body: Box<dyn Read + '_> = match &opts.progress {
+        Some(bar) => Box::new(bar.wrap_read(body)),
+        None => Box::new(body),
+    };
+    let input = std::io::Cursor::new(prefix).chain(body);
     let reader_opts =
         clixml::Options { resolve: Resolve::None, segment: Some(segment), ..opts.reader.clone() };
-    let run = |input: &mut dyn Read| -> Option<Part> {
-        let mut reader = Reader::with_options(input, reader_opts).ok()?;
-        let mut outcomes = Vec::new();
-        while let Some(next) = reader.next_value() {
-            if abandon.load(Ordering::Relaxed) {
-                return None;
-            }
-            let value = next.ok()?;
-            let targets = Targets::Find(reader.value_references().to_vec());
-            outcomes.push(outcome_of(&value, targets, true, path, opts)?);
+    let mut reader = Reader::with_options(input, reader_opts).ok()?;
+    let mut outcomes = Vec::new();
+    while let Some(next) = reader.next_value() {
+        if abandon.load(Ordering::Relaxed) {
+            return None;
         }
-        Some(Part {
-            outcomes,
-            objects: reader.objects_read(),
-            types: reader.defined_types().to_vec(),
-            encoding: reader.encoding().label(),
-        })
-    };
-    let mut input = input;
-    match &opts.progress {
-        Some(bar) => run(&mut bar.wrap_read(&mut input)),
-        None => run(&mut input),
+        let value = next.ok()?;
+        let targets = Targets::Find(reader.value_references().to_vec());
+        outcomes.push(outcome_of(&value, targets, true, path, opts)?);
     }
+    Some(Part {
+        outcomes,
+        objects: reader.objects_read(),
+        types: reader.defined_types().to_vec(),
+        encoding: reader.encoding().label(),
+    })
 }
 
 /// Adds the bytes read through it to a shared count.
