@@ -40,7 +40,12 @@ impl Read for Trickle<'_> {
 
 /// The limits a careful caller would set for untrusted input.
 pub fn small_limits() -> Options {
-    Options { max_depth: 32, max_value_bytes: 4096, resolve: Resolve::CurrentValue }
+    Options {
+        max_depth: 32,
+        max_value_bytes: 4096,
+        resolve: Resolve::CurrentValue,
+        ..Options::default()
+    }
 }
 
 /// Runs every check on one input. Panics (i.e. reports a finding) when:
