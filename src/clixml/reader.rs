@@ -798,6 +798,13 @@ impl<R: Read> Reader<R> {
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
             match local(attr.key.into_inner()) {
+                // The common case in one pass: a short name with nothing to
+                // unescape.
+                "N" if attr.value.len() < 64
+                    && !attr.value.bytes().any(|b| b == b'&' || b == b'_') =>
+                {
+                    name = Some(Name::from(&*attr.value));
+                }
                 "N" => {
                     let raw = if attr.value.contains('&') {
                         attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -805,11 +812,7 @@ impl<R: Read> Reader<R> {
                     } else {
                         attr.value.clone()
                     };
-                    name = Some(if raw.len() < 64 && !raw.as_bytes().contains(&b'_') {
-                        Name::from(raw.as_ref())
-                    } else {
-                        Name::from(escape::decode(&raw).as_ref())
-                    });
+                    name = Some(Name::from(escape::decode(&raw).as_ref()));
                 }
                 "RefId" => id = Some(RefId::parse(&attr.value)),
                 _ => {}
