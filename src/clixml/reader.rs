@@ -237,11 +237,11 @@ enum Frame {
     /// [`Reader::objs`] (built in place, no atomic `Arc::get_mut` on every
     /// member, and wrapped in an `Arc` once finished).
     Obj {
-        name: Option<Name>,
+        name: Name,
     },
     Props(Vec<Property>),
     Ms {
-        name: Option<Name>,
+        name: Name,
         members: Vec<Property>,
     },
     Items(ListKind, Vec<Value>),
@@ -257,21 +257,21 @@ enum Frame {
     },
     Text {
         role: TextRole,
-        name: Option<Name>,
+        name: Name,
         start: u64,
     },
     Leaf {
-        name: Option<Name>,
+        name: Name,
         value: Value,
     },
     /// An element already fully handled at its start (`TNRef`).
     Skip,
     Progress {
-        name: Option<Name>,
+        name: Name,
         fields: Vec<(String, Value)>,
     },
     Unknown {
-        name: Option<Name>,
+        name: Name,
         tag: String,
         text: String,
         nested: usize,
@@ -690,7 +690,7 @@ impl<R: Read> Reader<R> {
                 ))));
             }
             Frame::Tn { .. } if tag == "T" => {
-                Frame::Text { role: TextRole::TypeName, name: None, start }
+                Frame::Text { role: TextRole::TypeName, name: Name::const_new(""), start }
             }
             Frame::Dict(_) if tag == "En" => Frame::Entry { key: None, value: None, start },
             Frame::Obj { .. } => match tag {
@@ -710,11 +710,14 @@ impl<R: Read> Reader<R> {
                     }
                     Frame::Skip
                 }
-                "ToString" => Frame::Text { role: TextRole::ToString, name: None, start },
-                "Props" => Frame::Props(Vec::with_capacity(self.shape_hint(false))),
-                "MS" => {
-                    Frame::Ms { name: None, members: Vec::with_capacity(self.shape_hint(true)) }
+                "ToString" => {
+                    Frame::Text { role: TextRole::ToString, name: Name::const_new(""), start }
                 }
+                "Props" => Frame::Props(Vec::with_capacity(self.shape_hint(false))),
+                "MS" => Frame::Ms {
+                    name: Name::const_new(""),
+                    members: Vec::with_capacity(self.shape_hint(true)),
+                },
                 "LST" => Frame::Items(ListKind::List, Vec::new()),
                 "IE" => Frame::Items(ListKind::Enumerable, Vec::new()),
                 "QUE" => Frame::Items(ListKind::Queue, Vec::new()),
@@ -761,7 +764,7 @@ impl<R: Read> Reader<R> {
     fn value_frame(
         &mut self,
         tag: &str,
-        name: Option<Name>,
+        name: Name,
         ref_id: Option<RefId>,
         start: u64,
     ) -> Result<Frame, Error> {
@@ -792,8 +795,8 @@ impl<R: Read> Reader<R> {
     }
 
     /// Reads the `N` and `RefId` attributes.
-    fn attrs(&self, e: &BytesStart<'_>) -> Result<(Option<Name>, Option<RefId>), Error> {
-        let mut name = None;
+    fn attrs(&self, e: &BytesStart<'_>) -> Result<(Name, Option<RefId>), Error> {
+        let mut name = Name::const_new("");
         let mut id = None;
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
@@ -803,7 +806,7 @@ impl<R: Read> Reader<R> {
                 "N" if attr.value.len() < 64
                     && !attr.value.bytes().any(|b| b == b'&' || b == b'_') =>
                 {
-                    name = Some(Name::from(&*attr.value));
+                    name = Name::from(&*attr.value);
                 }
                 "N" => {
                     let raw = if attr.value.contains('&') {
@@ -812,7 +815,7 @@ impl<R: Read> Reader<R> {
                     } else {
                         attr.value.clone()
                     };
-                    name = Some(Name::from(escape::decode(&raw).as_ref()));
+                    name = Name::from(escape::decode(&raw).as_ref());
                 }
                 "RefId" => id = Some(RefId::parse(&attr.value)),
                 _ => {}
@@ -874,10 +877,7 @@ impl<R: Read> Reader<R> {
                     Ok(())
                 }
                 Some(Frame::Ms { members: outer, .. }) => {
-                    outer.push(Property {
-                        name: name.unwrap_or_default(),
-                        value: Value::MemberSet(members),
-                    });
+                    outer.push(Property { name, value: Value::MemberSet(members) });
                     Ok(())
                 }
                 _ => Ok(()),
@@ -930,7 +930,7 @@ impl<R: Read> Reader<R> {
     fn finish_text(
         &mut self,
         role: TextRole,
-        name: Option<Name>,
+        name: Name,
         text: &str,
         start: u64,
     ) -> Result<(), Error> {
@@ -1021,7 +1021,7 @@ impl<R: Read> Reader<R> {
     }
 
     /// Hands a finished value to the element that contains it.
-    fn attach(&mut self, value: Value, name: Option<Name>) -> Result<(), Error> {
+    fn attach(&mut self, value: Value, name: Name) -> Result<(), Error> {
         match self.stack.last_mut() {
             Some(Frame::Root) => self.ready = Some(value),
             Some(Frame::Obj { .. }) => {
@@ -1033,19 +1033,23 @@ impl<R: Read> Reader<R> {
                 }
             }
             Some(Frame::Props(list)) | Some(Frame::Ms { members: list, .. }) => {
-                list.push(Property { name: name.unwrap_or_default(), value });
+                list.push(Property { name, value });
             }
             Some(Frame::Items(_, items)) => items.push(value),
             Some(Frame::Entry { key, value: slot, .. }) => {
-                let is_key = match name.as_deref() {
-                    Some(n) if n.eq_ignore_ascii_case("Key") => true,
-                    Some(n) if n.eq_ignore_ascii_case("Value") => false,
+                let is_key = match name.as_str() {
+                    n if n.eq_ignore_ascii_case("Key") => true,
+                    n if n.eq_ignore_ascii_case("Value") => false,
                     _ => key.is_none(),
                 };
                 if is_key { *key = Some(value) } else { *slot = Some(value) }
             }
             Some(Frame::Progress { fields, .. }) => {
-                let field = name.map_or_else(|| "CurrentOperation".to_string(), String::from);
+                let field = if name.is_empty() {
+                    "CurrentOperation".to_string()
+                } else {
+                    String::from(name)
+                };
                 fields.push((field, value));
             }
             // Unknown children of TN or DCT: keep them on the nearest object.
@@ -1246,7 +1250,7 @@ fn local(name: &str) -> &str {
     name
 }
 
-fn unknown(tag: &str, name: Option<Name>) -> Frame {
+fn unknown(tag: &str, name: Name) -> Frame {
     Frame::Unknown { name, tag: tag.to_string(), text: String::new(), nested: 0 }
 }
 
