@@ -676,7 +676,9 @@ impl<R: Read> Reader<R> {
                 "unexpected <{tag}> after the end of <Objs>"
             ))));
         }
-        let (name, ref_id) = self.attrs(e)?;
+        let mut name = Name::const_new("");
+        let mut ref_id = None;
+        self.attrs(e, &mut name, &mut ref_id)?;
         let start = self.event_start;
         let frame = match self.stack.last().expect("non-empty") {
             Frame::Text { .. } => {
@@ -723,7 +725,7 @@ impl<R: Read> Reader<R> {
                 "QUE" => Frame::Items(ListKind::Queue, Vec::new()),
                 "STK" => Frame::Items(ListKind::Stack, Vec::new()),
                 "DCT" => Frame::Dict(Vec::new()),
-                _ => self.value_frame(tag, name, ref_id, start)?,
+                _ => return self.push_value_frame(tag, name, ref_id, start),
             },
             Frame::Ms { .. } if tag == "MS" => Frame::Ms { name, members: Vec::new() },
             Frame::Progress { .. } if prim_of(tag).is_none() && tag != "Obj" && tag != "Ref" => {
@@ -734,7 +736,7 @@ impl<R: Read> Reader<R> {
             | Frame::Ms { .. }
             | Frame::Items(..)
             | Frame::Entry { .. }
-            | Frame::Progress { .. } => self.value_frame(tag, name, ref_id, start)?,
+            | Frame::Progress { .. } => return self.push_value_frame(tag, name, ref_id, start),
             Frame::Tn { .. } | Frame::Dict(_) | Frame::Unknown { .. } => unknown(tag, name),
         };
         self.stack.push(frame);
@@ -760,15 +762,17 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
-    /// A frame for a value element (primitive, `Obj`, `Ref`, `PR`, or unknown).
-    fn value_frame(
+    /// Opens a value element (primitive, `Obj`, `Ref`, `PR`, or unknown).
+    /// The frame is pushed here rather than returned: a large `Result`
+    /// returned through memory and read back at once stalled the caller.
+    fn push_value_frame(
         &mut self,
         tag: &str,
         name: Name,
         ref_id: Option<RefId>,
         start: u64,
-    ) -> Result<Frame, Error> {
-        Ok(match tag {
+    ) -> Result<(), Error> {
+        let frame = match tag {
             "Obj" => {
                 if let Some(id) = &ref_id {
                     self.defined.insert(id);
@@ -791,13 +795,19 @@ impl<R: Read> Reader<R> {
                 Some(p) => Frame::Text { role: TextRole::Prim(p), name, start },
                 None => unknown(tag, name),
             },
-        })
+        };
+        self.stack.push(frame);
+        Ok(())
     }
 
-    /// Reads the `N` and `RefId` attributes.
-    fn attrs(&self, e: &BytesStart<'_>) -> Result<(Name, Option<RefId>), Error> {
-        let mut name = Name::const_new("");
-        let mut id = None;
+    /// Reads the `N` and `RefId` attributes into `name` and `id` (out
+    /// parameters, for the same reason as [`Self::push_value_frame`]).
+    fn attrs(
+        &self,
+        e: &BytesStart<'_>,
+        name: &mut Name,
+        id: &mut Option<RefId>,
+    ) -> Result<(), Error> {
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
             match local(attr.key.into_inner()) {
@@ -806,7 +816,7 @@ impl<R: Read> Reader<R> {
                 "N" if attr.value.len() < 64
                     && !attr.value.bytes().any(|b| b == b'&' || b == b'_') =>
                 {
-                    name = Name::from(&*attr.value);
+                    *name = Name::from(&*attr.value);
                 }
                 "N" => {
                     let raw = if attr.value.contains('&') {
@@ -815,13 +825,13 @@ impl<R: Read> Reader<R> {
                     } else {
                         attr.value.clone()
                     };
-                    name = Name::from(escape::decode(&raw).as_ref());
+                    *name = Name::from(escape::decode(&raw).as_ref());
                 }
-                "RefId" => id = Some(RefId::parse(&attr.value)),
+                "RefId" => *id = Some(RefId::parse(&attr.value)),
                 _ => {}
             }
         }
-        Ok((name, id))
+        Ok(())
     }
 
     fn end(&mut self) -> Result<(), Error> {
