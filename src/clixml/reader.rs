@@ -20,6 +20,10 @@ use super::value::{
 };
 use crate::decode::{DecodeError, DecodeErrorKind, Decoder, Encoding};
 
+/// Internal results: a boxed error keeps `Result<(), _>` in a register and
+/// `Result<Value, _>` no larger than a `Value`.
+type Res<T> = Result<T, Box<Error>>;
+
 /// How the reader helps its caller resolve `Ref`s.
 #[derive(Debug, Clone, Default)]
 pub enum Resolve {
@@ -511,7 +515,7 @@ impl<R: Read> Reader<R> {
                 self.finished = true;
                 self.stack.clear();
                 self.objs.clear();
-                Some(Err(e))
+                Some(Err(*e))
             }
         }
     }
@@ -528,7 +532,7 @@ impl<R: Read> Reader<R> {
     }
 
     /// Runs the event loop until a top-level value is complete or input ends.
-    fn pump(&mut self) -> Result<Option<Value>, Error> {
+    fn pump(&mut self) -> Res<Option<Value>> {
         let mut buf = std::mem::take(&mut self.buf);
         let result = loop {
             buf.clear();
@@ -561,7 +565,7 @@ impl<R: Read> Reader<R> {
         result
     }
 
-    fn handle(&mut self, event: Event<'_>) -> Result<(), Error> {
+    fn handle(&mut self, event: Event<'_>) -> Res<()> {
         match event {
             Event::Start(e) => self.start(&e, false),
             Event::Empty(e) => {
@@ -632,7 +636,7 @@ impl<R: Read> Reader<R> {
         matches!(self.stack.last(), Some(Frame::Text { .. } | Frame::Unknown { .. }))
     }
 
-    fn append_text(&mut self, s: &str) -> Result<(), Error> {
+    fn append_text(&mut self, s: &str) -> Res<()> {
         let limit = self.opts.max_value_bytes;
         let too_big = match self.stack.last_mut() {
             Some(Frame::Text { .. }) => {
@@ -656,7 +660,7 @@ impl<R: Read> Reader<R> {
         if too_big { Err(self.err_here(ErrorKind::ValueTooLarge(limit))) } else { Ok(()) }
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, _empty: bool) -> Result<(), Error> {
+    fn start(&mut self, e: &BytesStart<'_>, _empty: bool) -> Res<()> {
         let qname = e.name();
         let tag: &str = local(qname.into_inner());
         // Inside an unknown element everything is just more of it.
@@ -743,7 +747,7 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
-    fn start_root(&mut self, e: &BytesStart<'_>, tag: &str) -> Result<(), Error> {
+    fn start_root(&mut self, e: &BytesStart<'_>, tag: &str) -> Res<()> {
         if tag != "Objs" {
             return Err(self.err_here(ErrorKind::NotClixml(tag.to_string())));
         }
@@ -771,7 +775,7 @@ impl<R: Read> Reader<R> {
         name: Name,
         ref_id: Option<RefId>,
         start: u64,
-    ) -> Result<(), Error> {
+    ) -> Res<()> {
         let frame = match tag {
             "Obj" => {
                 if let Some(id) = &ref_id {
@@ -802,12 +806,7 @@ impl<R: Read> Reader<R> {
 
     /// Reads the `N` and `RefId` attributes into `name` and `id` (out
     /// parameters, for the same reason as [`Self::push_value_frame`]).
-    fn attrs(
-        &self,
-        e: &BytesStart<'_>,
-        name: &mut Name,
-        id: &mut Option<RefId>,
-    ) -> Result<(), Error> {
+    fn attrs(&self, e: &BytesStart<'_>, name: &mut Name, id: &mut Option<RefId>) -> Res<()> {
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
             match local(attr.key.into_inner()) {
@@ -834,7 +833,7 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
-    fn end(&mut self) -> Result<(), Error> {
+    fn end(&mut self) -> Res<()> {
         if let Some(Frame::Unknown { nested, .. }) = self.stack.last_mut()
             && *nested > 0
         {
@@ -937,13 +936,7 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    fn finish_text(
-        &mut self,
-        role: TextRole,
-        name: Name,
-        text: &str,
-        start: u64,
-    ) -> Result<(), Error> {
+    fn finish_text(&mut self, role: TextRole, name: Name, text: &str, start: u64) -> Res<()> {
         match role {
             TextRole::Prim(p) => {
                 let v = self.finish_prim(p, text, start)?;
@@ -1031,7 +1024,7 @@ impl<R: Read> Reader<R> {
     }
 
     /// Hands a finished value to the element that contains it.
-    fn attach(&mut self, value: Value, name: Name) -> Result<(), Error> {
+    fn attach(&mut self, value: Value, name: Name) -> Res<()> {
         match self.stack.last_mut() {
             Some(Frame::Root) => self.ready = Some(value),
             Some(Frame::Obj { .. }) => {
@@ -1072,7 +1065,7 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
-    fn finish_prim(&self, p: Prim, text: &str, start: u64) -> Result<Value, Error> {
+    fn finish_prim(&self, p: Prim, text: &str, start: u64) -> Res<Value> {
         let bad = |tag: &'static str, text: &str| {
             self.err_at(ErrorKind::InvalidValue { tag, text: snippet(text) }, start)
         };
@@ -1123,29 +1116,29 @@ impl<R: Read> Reader<R> {
         })
     }
 
-    fn err_here(&self, kind: ErrorKind) -> Error {
+    fn err_here(&self, kind: ErrorKind) -> Box<Error> {
         self.err_at(kind, self.event_start)
     }
 
-    fn err_at(&self, kind: ErrorKind, decoded: u64) -> Error {
+    fn err_at(&self, kind: ErrorKind, decoded: u64) -> Box<Error> {
         let loc = self.xml.get_ref().locate(decoded);
-        Error {
+        Box::new(Error {
             kind,
             position: Position {
                 offset: loc.offset,
                 line: loc.line_col.map(|l| l.0),
                 column: loc.line_col.map(|l| l.1),
             },
-        }
+        })
     }
 
-    fn xml_error(&self, e: quick_xml::Error) -> Error {
+    fn xml_error(&self, e: quick_xml::Error) -> Box<Error> {
         use quick_xml::errors::{IllFormedError, SyntaxError};
         let at = self.xml.error_position() + self.base;
         let kind = match &e {
             quick_xml::Error::Io(io) => {
                 if let Some(err) = decode_failure(self.xml.get_ref(), io) {
-                    return err;
+                    return Box::new(err);
                 }
                 ErrorKind::Io(io.to_string())
             }
