@@ -68,29 +68,29 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
         mailboxes: Vec::new(),
         error: Some(InputError::Open(err)),
     };
+    // A large file is read as segments on all threads when it can be.
+    if let Some(r) = triage_segmented(source, opts) {
+        return r;
+    }
     // One optimistic pass: each value's references are found inside the
     // value itself. Only an input that refers back into an earlier top-level
     // value (rare: the same object output twice) is read again, after a
     // cheap pre-scan of the referenced ids, so such references resolve with
     // bounded memory. Standard input cannot be read twice.
-    if let Some(mut r) = read_segmented(source, &path, opts) {
-        r.summary.folder = source.folder();
-        return r;
-    }
     let first = if source.rereadable() { Pass::Optimistic } else { Pass::Stream };
     let attempt = |pass: Pass| {
         source.with_reader(|r| {
-            let counted = Counted { inner: r, bytes: 0 };
             match &opts.progress {
                 Some(bar) => {
-                    let mut counted = counted;
-                    let result = read_input(&path, bar.wrap_read(&mut counted), pass, opts);
+                    let bytes = AtomicU64::new(0);
+                    let counted = Tally { inner: r, bytes: &bytes };
+                    let result = read_input(&path, bar.wrap_read(counted), pass, opts);
                     if result.is_none() {
-                        bar.dec(counted.bytes); // read again below
+                        bar.dec(bytes.into_inner()); // read again below
                     }
                     result
                 }
-                None => read_input(&path, counted, pass, opts),
+                None => read_input(&path, r, pass, opts),
             }
         })
     };
@@ -123,21 +123,6 @@ enum Pass {
     Stream,
     /// After the pre-scan: the reader retains every object referenced later.
     Planned(RefPlan),
-}
-
-/// Counts the bytes read through it (to take them off the progress bar when
-/// an input is read again).
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
 }
 
 /// The objects a value's references point to: already known (planned pass),
@@ -415,7 +400,8 @@ fn read_part(
     })
 }
 
-/// Adds the bytes read through it to a shared count.
+/// Adds the bytes read through it to a count (to take them off the progress
+/// bar when an input is read again).
 struct Tally<'a, R> {
     inner: R,
     bytes: &'a AtomicU64,
