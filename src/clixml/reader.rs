@@ -7,6 +7,7 @@
 //! PowerShell writes) so that a `Ref` to an undefined id is an error, while the
 //! objects themselves are kept only when the caller asks (see [`Resolve`]).
 
+use std::borrow::Cow;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::Read;
 use std::sync::Arc;
@@ -595,22 +596,13 @@ impl<R: Read> Reader<R> {
                 if !self.collects_text() {
                     return Ok(());
                 }
-                let resolved: String = if r.is_char_ref() {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        _ => {
-                            return Err(self.err_here(ErrorKind::Syntax(format!(
-                                "invalid character reference &{};",
-                                &*r
-                            ))));
-                        }
-                    }
-                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
-                    s.to_string()
-                } else {
-                    return Err(
-                        self.err_here(ErrorKind::Syntax(format!("unknown entity &{};", &*r)))
-                    );
+                let Some(resolved) = resolve_reference(&r) else {
+                    let what = if r.is_char_ref() {
+                        "invalid character reference"
+                    } else {
+                        "unknown entity"
+                    };
+                    return Err(self.err_here(ErrorKind::Syntax(format!("{what} &{};", &*r))));
                 };
                 self.append_text(&resolved)
             }
@@ -1237,10 +1229,20 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
     Ok(0)
 }
 
+/// The text a character reference or predefined entity stands for; `None`
+/// for an invalid or unknown one.
+pub(super) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Option<Cow<'static, str>> {
+    if r.is_char_ref() {
+        r.resolve_char_ref().ok().flatten().map(|c| Cow::Owned(c.to_string()))
+    } else {
+        quick_xml::escape::resolve_predefined_entity(r).map(Cow::Borrowed)
+    }
+}
+
 /// The local part of an element or attribute name (CLIXML uses no prefixes;
 /// a short loop beats a `memchr` call on names this short).
 #[inline]
-fn local(name: &str) -> &str {
+pub(super) fn local(name: &str) -> &str {
     // A plain loop: names are a few bytes long, too short for `memchr`.
     let bytes = name.as_bytes();
     let mut i = 0;

@@ -24,7 +24,7 @@ use quick_xml::events::Event;
 use rayon::prelude::*;
 
 use super::escape;
-use super::reader::Segment;
+use super::reader::{Segment, local, resolve_reference};
 use super::value::RefId;
 use crate::decode::Encoding;
 
@@ -246,23 +246,13 @@ fn parse_type_list(bytes: &[u8]) -> Option<(Option<RefId>, Vec<String>)> {
             (Event::End(e), None) if e.name().into_inner() == "TN" => return Some((id, names)),
             (Event::Text(t), Some(s)) => s.push_str(&t.xml10_content()),
             (Event::CData(c), Some(s)) => s.push_str(&c.xml10_content()),
-            (Event::GeneralRef(r), Some(s)) => {
-                if r.is_char_ref() {
-                    s.push(r.resolve_char_ref().ok()??);
-                } else {
-                    s.push_str(quick_xml::escape::resolve_predefined_entity(&r)?);
-                }
-            }
+            (Event::GeneralRef(r), Some(s)) => s.push_str(&resolve_reference(&r)?),
             // Ignored between the `<T>`s, as the reader does.
             (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_), None) => {}
             (Event::Comment(_) | Event::PI(_), _) => {}
             _ => return None,
         }
     }
-}
-
-fn local(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, l)| l)
 }
 
 #[cfg(test)]
