@@ -274,7 +274,7 @@ fn group_failures(failures: &[Failure]) -> (BTreeMap<String, u64>, u64, u64) {
 }
 
 /// One input file's outcome.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct InputSummary {
     /// The path as given (`-` for standard input, `archive.zip!entry` for
     /// an archive's entry).

@@ -2,7 +2,7 @@
 //! each value becomes mailbox records, each record is classified and
 //! analysed; inputs run in parallel and results keep input order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -59,11 +59,8 @@ pub fn triage_input(source: &Source, opts: &TriageOptions) -> InputResult {
         summary: InputSummary {
             path: path.clone(),
             folder: source.folder(),
-            encoding: None,
-            objects: 0,
-            mailboxes: 0,
-            other_objects: BTreeMap::new(),
             error: Some(err.clone()),
+            ..InputSummary::default()
         },
         mailboxes: Vec::new(),
         error: Some(InputError::Open(err)),
@@ -147,15 +144,7 @@ fn read_input<R: Read>(
     pass: Pass,
     opts: &TriageOptions,
 ) -> Option<InputResult> {
-    let mut summary = InputSummary {
-        path: path.to_string(),
-        folder: String::new(),
-        encoding: None,
-        objects: 0,
-        mailboxes: 0,
-        other_objects: BTreeMap::new(),
-        error: None,
-    };
+    let mut summary = InputSummary { path: path.to_string(), ..InputSummary::default() };
     let optimistic = matches!(pass, Pass::Optimistic);
     let (resolve, planned) = match pass {
         Pass::Planned(plan) => (Resolve::Planned(plan), true),
@@ -216,7 +205,7 @@ fn read_input<R: Read>(
                     Some(outcome) => drop(tx.send((seq, outcome))),
                     None => needs_plan.store(true, Ordering::Release),
                 }
-                drop(value);
+                drop(value); // freed before it stops counting as pending
                 in_flight.fetch_sub(1, Ordering::AcqRel);
             });
             seq += 1;
@@ -302,18 +291,12 @@ struct Part {
 /// read error): [`triage`] then reads it whole, which also reports errors
 /// with their exact position.
 pub fn triage_segmented(source: &Source, opts: &TriageOptions) -> Option<InputResult> {
-    read_segmented(source, &source.display(), opts).map(|mut r| {
-        r.summary.folder = source.folder();
-        r
-    })
-}
-
-fn read_segmented(source: &Source, path: &str, opts: &TriageOptions) -> Option<InputResult> {
     let Source::File(file) = source else { return None };
     let target = opts.segment_bytes.unwrap_or(SEGMENT_BYTES);
     if rayon::current_num_threads() < 2 || target == 0 {
         return None;
     }
+    let path = &source.display();
     let plan = clixml::segment::plan(file, target).ok()??;
     let abandon = AtomicBool::new(false);
     let counted = AtomicU64::new(0);
@@ -331,7 +314,9 @@ fn read_segmented(source: &Source, path: &str, opts: &TriageOptions) -> Option<I
     // (and used to start each segment).
     let parts = parts.filter(|parts| {
         let mut defined = parts.iter().flat_map(|p| &p.types);
-        plan.types.iter().all(|(_, id, names)| defined.next() == Some(&(id.clone(), names.clone())))
+        plan.types
+            .iter()
+            .all(|(_, id, names)| defined.next().is_some_and(|d| (&d.0, &d.1) == (id, names)))
             && defined.next().is_none()
     });
     let Some(parts) = parts else {
@@ -341,13 +326,11 @@ fn read_segmented(source: &Source, path: &str, opts: &TriageOptions) -> Option<I
         return None;
     };
     let mut summary = InputSummary {
-        path: path.to_string(),
-        folder: String::new(),
+        path: path.clone(),
+        folder: source.folder(),
         encoding: parts.first().map(|p| p.encoding),
         objects: parts.iter().map(|p| p.objects).sum(),
-        mailboxes: 0,
-        other_objects: BTreeMap::new(),
-        error: None,
+        ..InputSummary::default()
     };
     let mailboxes = assemble(&mut summary, parts.into_iter().flat_map(|p| p.outcomes));
     summary.mailboxes = mailboxes.len();

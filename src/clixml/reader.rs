@@ -396,7 +396,6 @@ pub struct Reader<R: Read> {
     base: u64,
     /// In segment mode, the type lists this input defines, in order.
     defined_types: Option<Vec<(RefId, Arc<[String]>)>>,
-    open_end: bool,
 }
 
 impl<R: Read> Reader<R> {
@@ -425,18 +424,18 @@ impl<R: Read> Reader<R> {
         let cfg = xml.config_mut();
         cfg.trim_text(false);
         cfg.check_end_names = true;
-        let segment = opts.segment.clone();
         let mut types = TypeTable::default();
-        if let Some(seg) = &segment {
+        if let Some(seg) = &opts.segment {
             for (id, names) in seg.types.iter() {
                 types.insert(id.clone(), names.clone());
             }
         }
-        let mut reader = Reader {
+        let defined_types = opts.segment.as_ref().map(|_| Vec::new());
+        Ok(Reader {
             xml,
             buf: Vec::with_capacity(8 * 1024),
             opts,
-            types: TypeTable::default(),
+            types,
             shapes: HashMap::new(),
             defined: IdSet::default(),
             stack: Vec::with_capacity(32),
@@ -452,11 +451,8 @@ impl<R: Read> Reader<R> {
             value_refs: Vec::new(),
             event_start: base,
             base,
-            defined_types: segment.as_ref().map(|_| Vec::new()),
-            open_end: segment.as_ref().is_some_and(|s| s.open_end),
-        };
-        reader.types = types;
-        Ok(reader)
+            defined_types,
+        })
     }
 
     /// In segment mode, the type lists (`TN` with a `RefId`) this input
@@ -608,7 +604,8 @@ impl<R: Read> Reader<R> {
             }
             Event::DocType(_) => Err(self.err_here(ErrorKind::Doctype)),
             Event::Eof => {
-                if self.open_end && matches!(self.stack.as_slice(), [Frame::Root]) {
+                let open_end = self.opts.segment.as_ref().is_some_and(|s| s.open_end);
+                if open_end && matches!(self.stack.as_slice(), [Frame::Root]) {
                     // The segment ends between two top-level values.
                     self.stack.clear();
                     self.root_closed = true;
@@ -672,7 +669,7 @@ impl<R: Read> Reader<R> {
                 "unexpected <{tag}> after the end of <Objs>"
             ))));
         }
-        let mut name = Name::const_new("");
+        let mut name = Name::default();
         let mut ref_id = None;
         self.attrs(e, &mut name, &mut ref_id)?;
         let start = self.event_start;
@@ -688,7 +685,7 @@ impl<R: Read> Reader<R> {
                 ))));
             }
             Frame::Tn { .. } if tag == "T" => {
-                Frame::Text { role: TextRole::TypeName, name: Name::const_new(""), start }
+                Frame::Text { role: TextRole::TypeName, name: Name::default(), start }
             }
             Frame::Dict(_) if tag == "En" => Frame::Entry { key: None, value: None, start },
             Frame::Obj { .. } => match tag {
@@ -709,11 +706,11 @@ impl<R: Read> Reader<R> {
                     Frame::Skip
                 }
                 "ToString" => {
-                    Frame::Text { role: TextRole::ToString, name: Name::const_new(""), start }
+                    Frame::Text { role: TextRole::ToString, name: Name::default(), start }
                 }
                 "Props" => Frame::Props(Vec::with_capacity(self.shape_hint(false))),
                 "MS" => Frame::Ms {
-                    name: Name::const_new(""),
+                    name: Name::default(),
                     members: Vec::with_capacity(self.shape_hint(true)),
                 },
                 "LST" => Frame::Items(ListKind::List, Vec::new()),
@@ -987,15 +984,9 @@ impl<R: Read> Reader<R> {
 
     /// The key of the open object's type list, for [`Self::shape_hint`].
     fn shape_key(&self) -> Option<usize> {
-        match self.stack.last() {
-            Some(Frame::Obj { .. }) => match self.objs.last() {
-                Some(obj) if !obj.types.is_empty() => {
-                    Some(Arc::as_ptr(&obj.types).cast::<u8>() as usize)
-                }
-                _ => None,
-            },
-            _ => None,
-        }
+        let obj =
+            self.objs.last().filter(|_| matches!(self.stack.last(), Some(Frame::Obj { .. })))?;
+        (!obj.types.is_empty()).then(|| Arc::as_ptr(&obj.types).cast::<u8>() as usize)
     }
 
     /// How many properties (`members`: MS, else Props) the last object of the

@@ -201,11 +201,8 @@ fn scan_block(
                 parse_type_list(units.text(window).as_bytes())
             }),
         };
-        match parsed {
-            Some((Some(id), names)) => types.push((start + at as u64, id, names.into())),
-            Some((None, _)) => {} // no RefId: defines nothing
-            None => return Ok(None),
-        }
+        let Some((id, names)) = parsed else { return Ok(None) };
+        types.push((start + at as u64, id, names.into()));
     }
     if cut {
         return Ok(None);
@@ -213,14 +210,15 @@ fn scan_block(
     Ok(Some(BlockScan { boundary, types }))
 }
 
-/// Reads one `<TN>` element as the reader does: its `RefId` and the decoded
-/// text of each `<T>`. `None` for anything else inside it, or if it is cut.
-fn parse_type_list(bytes: &[u8]) -> Option<(Option<RefId>, Vec<String>)> {
+/// Reads one `<TN RefId=…>` element as the reader does: its id and the
+/// decoded text of each `<T>`. `None` for anything else inside it, or if it
+/// is cut.
+fn parse_type_list(bytes: &[u8]) -> Option<(RefId, Vec<String>)> {
     let mut xml = quick_xml::Reader::from_reader(bytes);
     xml.config_mut().trim_text(false);
     let mut names = Vec::new();
     let mut text: Option<String> = None;
-    let id_of = |e: &quick_xml::events::BytesStart<'_>| -> Option<Option<RefId>> {
+    let id_of = |e: &quick_xml::events::BytesStart<'_>| -> Option<RefId> {
         let mut id = None;
         for attr in e.attributes().with_checks(false) {
             let attr = attr.ok()?;
@@ -228,7 +226,7 @@ fn parse_type_list(bytes: &[u8]) -> Option<(Option<RefId>, Vec<String>)> {
                 id = Some(RefId::parse(&attr.value));
             }
         }
-        Some(id)
+        id
     };
     let id = match xml.read_event().ok()? {
         Event::Start(e) if e.name().into_inner() == "TN" => id_of(&e)?,
@@ -265,9 +263,9 @@ mod tests {
             b"<TN RefId=\"7\">\r\n  <T>A.B_x005F_C</T>\r\n  <T>x &amp; &#65;</T><T/></TN>tail",
         )
         .unwrap();
-        assert_eq!(id, Some(RefId::Num(7)));
+        assert_eq!(id, RefId::Num(7));
         assert_eq!(names, ["A.B_C", "x & A", ""]);
-        assert_eq!(parse_type_list(b"<TN RefId=\"1\"/>").unwrap(), (Some(RefId::Num(1)), vec![]));
+        assert_eq!(parse_type_list(b"<TN RefId=\"1\"/>").unwrap(), (RefId::Num(1), vec![]));
         // Cut off, or holding something the reader would treat differently.
         assert!(parse_type_list(b"<TN RefId=\"1\"><T>A</T>").is_none());
         assert!(parse_type_list(b"<TN RefId=\"1\"><X/></TN>").is_none());
