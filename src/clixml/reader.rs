@@ -536,8 +536,12 @@ impl<R: Read> Reader<R> {
             self.event_start = self.xml.buffer_position() + self.base;
             // Bounds what this one event may make quick-xml buffer.
             self.xml.get_mut().mark_event(self.event_start);
-            let event = match self.xml.read_event_into(&mut buf) {
-                Ok(ev) => ev,
+            // Matched where quick-xml left it, by reference: moving the
+            // event out of the `Result` reloaded it wider than it was stored
+            // (a store-forwarding stall on every event).
+            let read = self.xml.read_event_into(&mut buf);
+            let event = match read {
+                Ok(ref ev) => ev,
                 Err(e) => break Err(self.xml_error(e)),
             };
             // Exact for any one event (the decoder's own bound is per chunk).
@@ -562,11 +566,11 @@ impl<R: Read> Reader<R> {
         result
     }
 
-    fn handle(&mut self, event: Event<'_>) -> Res<()> {
+    fn handle(&mut self, event: &Event<'_>) -> Res<()> {
         match event {
-            Event::Start(e) => self.start(&e, false),
+            Event::Start(e) => self.start(e, false),
             Event::Empty(e) => {
-                self.start(&e, true)?;
+                self.start(e, true)?;
                 self.end()
             }
             Event::End(_) => self.end(),
@@ -592,13 +596,13 @@ impl<R: Read> Reader<R> {
                 if !self.collects_text() {
                     return Ok(());
                 }
-                let Some(resolved) = resolve_reference(&r) else {
+                let Some(resolved) = resolve_reference(r) else {
                     let what = if r.is_char_ref() {
                         "invalid character reference"
                     } else {
                         "unknown entity"
                     };
-                    return Err(self.err_here(ErrorKind::Syntax(format!("{what} &{};", &*r))));
+                    return Err(self.err_here(ErrorKind::Syntax(format!("{what} &{};", &**r))));
                 };
                 self.append_text(&resolved)
             }
@@ -796,25 +800,25 @@ impl<R: Read> Reader<R> {
     /// Reads the `N` and `RefId` attributes into `name` and `id` (out
     /// parameters, for the same reason as [`Self::push_value_frame`]).
     fn attrs(&self, e: &BytesStart<'_>, name: &mut Name, id: &mut Option<RefId>) -> Res<()> {
+        if let Some((n, r)) = plain_attrs(e.attributes_raw()) {
+            if let Some(n) = n {
+                *name = name_from(n);
+            }
+            if let Some(r) = r {
+                *id = Some(RefId::parse(r));
+            }
+            return Ok(());
+        }
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
             match local(attr.key.into_inner()) {
-                // The common case in one pass: a short name with nothing to
-                // unescape.
-                "N" if attr.value.len() < 64
-                    && !attr.value.bytes().any(|b| b == b'&' || b == b'_') =>
-                {
-                    *name = Name::from(&*attr.value);
+                "N" if attr.value.contains('&') => {
+                    let raw = attr
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
+                    *name = name_from(&raw);
                 }
-                "N" => {
-                    let raw = if attr.value.contains('&') {
-                        attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?
-                    } else {
-                        attr.value.clone()
-                    };
-                    *name = Name::from(escape::decode(&raw).as_ref());
-                }
+                "N" => *name = name_from(&attr.value),
                 "RefId" => *id = Some(RefId::parse(&attr.value)),
                 _ => {}
             }
@@ -1166,6 +1170,66 @@ impl<R: Read> Iterator for Reader<R> {
     }
 }
 
+/// The attributes of a tag as Export-CliXml writes them (` N="…" RefId="…"`:
+/// white space before each, plain names, no space around `=`, double quotes,
+/// no `&` in `N`), in one pass: the last `N` and `RefId` values, raw. `None`
+/// for anything else, which quick-xml's attribute iterator then reads (and
+/// reports, if broken); on what this accepts the two agree (tested below).
+/// This is a fast path only: the iterator and its per-attribute `Result`
+/// cost more than anything else in reading a tag.
+fn plain_attrs(raw: &str) -> Option<(Option<&str>, Option<&str>)> {
+    let bytes = raw.as_bytes();
+    let (mut n, mut r) = (None, None);
+    let mut i = 0;
+    loop {
+        let space = i;
+        while i < bytes.len() && is_xml_space(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Some((n, r));
+        }
+        if i == space {
+            return None; // `a="1"b="2"`: left to quick-xml
+        }
+        let key_len = bytes[i..].iter().position(|&b| !is_plain_name_byte(b))?;
+        let key = &raw[i..i + key_len];
+        i += key_len;
+        if key.is_empty() || bytes.get(i..i + 2) != Some(b"=\"") {
+            return None;
+        }
+        i += 2;
+        let len = memchr::memchr(b'"', &bytes[i..])?;
+        let value = &raw[i..i + len];
+        i += len + 1;
+        match key {
+            "N" if value.contains('&') => return None,
+            "N" => n = Some(value),
+            "RefId" => r = Some(value),
+            _ => {}
+        }
+    }
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Letters, digits, `-`, `.`, `_`: a name without a prefix.
+fn is_plain_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+}
+
+/// A property name from its attribute value (entities already resolved).
+fn name_from(value: &str) -> Name {
+    // The common case in one pass: a short name with nothing to unescape.
+    if value.len() < 64 && !value.bytes().any(|b| b == b'_') {
+        Name::from(value)
+    } else {
+        Name::from(escape::decode(value).as_ref())
+    }
+}
+
 /// The `PR` child elements, by the ProgressRecord property they hold, and
 /// whether that property is a number.
 fn progress_field(tag: &str) -> (Option<&'static str>, bool) {
@@ -1341,5 +1405,88 @@ mod tests {
         let plan = scan_references(doc.as_bytes()).unwrap();
         assert_eq!(plan.len(), 1);
         assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
+    }
+
+    use proptest::strategy::Just;
+
+    /// What the reader's attribute loop would take from a tag through
+    /// quick-xml's iterator: the last `N` and `RefId`, or an error.
+    fn attrs_by_quick_xml(raw: &str) -> Result<(Option<String>, Option<String>), ()> {
+        let tag = format!("S{raw}");
+        let start = BytesStart::from_content(tag.as_str(), 1);
+        let (mut n, mut r) = (None, None);
+        for attr in start.attributes().with_checks(false) {
+            let attr = attr.map_err(|_| ())?;
+            match local(attr.key.into_inner()) {
+                "N" => n = Some(attr.value.to_string()),
+                "RefId" => r = Some(attr.value.to_string()),
+                _ => {}
+            }
+        }
+        Ok((n, r))
+    }
+
+    #[test]
+    fn plain_attributes_are_what_export_clixml_writes() {
+        let own =
+            |raw| plain_attrs(raw).map(|(n, r)| (n.map(str::to_string), r.map(str::to_string)));
+        let some =
+            |n: Option<&str>, r: Option<&str>| Some((n.map(str::to_string), r.map(str::to_string)));
+        assert_eq!(own(""), some(None, None));
+        assert_eq!(own(" N=\"Status\" RefId=\"12\""), some(Some("Status"), Some("12")));
+        assert_eq!(own(" RefId=\"3\" N=\"a_x0020_b\" "), some(Some("a_x0020_b"), Some("3")));
+        assert_eq!(own("\tN=\"\"\n"), some(Some(""), None));
+        assert_eq!(own(" Version=\"1.1.0.1\" N=\"a>b\""), some(Some("a>b"), None));
+        // Everything else goes to quick-xml.
+        for raw in [
+            " N='single'",
+            " N = \"spaced\"",
+            " N=\"a &amp; b\"",
+            " x:N=\"prefixed\"",
+            " N=\"a\"RefId=\"1\"",
+            " N=\"unclosed",
+            " N",
+            " =\"no name\"",
+            "N=\"no space before\"",
+        ] {
+            assert_eq!(own(raw), None, "{raw}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever the fast path answers, quick-xml's iterator gives the
+        /// same names and values without error. Attributes are built from
+        /// parts near the accepted shape, so both answers are exercised.
+        #[test]
+        fn plain_attributes_agree_with_quick_xml(
+            attrs in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![6 => Just(" "), 1 => Just("\t"), 1 => Just("\r\n "), 1 => Just("")],
+                    proptest::sample::select(vec!["N", "RefId", "x:N", "Version", "", "a-b.c_d", "N\""]),
+                    proptest::prop_oneof![6 => Just("="), 1 => Just(" ="), 1 => Just("= "), 1 => Just("==")],
+                    proptest::prop_oneof![6 => Just("\""), 1 => Just("'")],
+                    "[a-z_0-9 <>/'&;:\u{e9}\t-]{0,8}",
+                    proptest::prop_oneof![6 => Just("\""), 1 => Just("'"), 1 => Just("")],
+                ),
+                0..5,
+            ),
+            tail in proptest::sample::select(vec!["", " ", "/", " /", "\n"]),
+        ) {
+            let mut parts: Vec<&str> = Vec::new();
+            for (space, key, eq, open, value, close) in &attrs {
+                parts.extend([*space, *key, *eq, *open, value.as_str(), *close]);
+            }
+            parts.push(tail);
+            let raw = parts.concat();
+            if let Some((n, r)) = plain_attrs(&raw) {
+                let expected = attrs_by_quick_xml(&raw);
+                proptest::prop_assert_eq!(
+                    Ok((n.map(str::to_string), r.map(str::to_string))),
+                    expected,
+                    "{:?}",
+                    raw
+                );
+            }
+        }
     }
 }
