@@ -568,10 +568,13 @@ impl<R: Read> Reader<R> {
 
     fn handle(&mut self, event: &Event<'_>) -> Res<()> {
         match event {
-            Event::Start(e) => self.start(e, false),
+            Event::Start(e) => self.start(e, false).map(|_| ()),
             Event::Empty(e) => {
-                self.start(e, true)?;
-                self.end()
+                if self.start(e, true)? {
+                    self.end()
+                } else {
+                    Ok(())
+                }
             }
             Event::End(_) => self.end(),
             Event::Text(t) => {
@@ -653,19 +656,21 @@ impl<R: Read> Reader<R> {
         if too_big { Err(self.err_here(ErrorKind::ValueTooLarge(limit))) } else { Ok(()) }
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, _empty: bool) -> Res<()> {
+    /// Opens an element; `Ok(false)` when an empty one was handled whole here
+    /// (no frame to close).
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Res<bool> {
         let qname = e.name();
         let tag: &str = local(qname.into_inner());
         // Inside an unknown element everything is just more of it.
         if let Some(Frame::Unknown { nested, .. }) = self.stack.last_mut() {
             *nested += 1;
-            return Ok(());
+            return Ok(true);
         }
         if self.stack.len() >= self.opts.max_depth {
             return Err(self.err_here(ErrorKind::TooDeep(self.opts.max_depth)));
         }
         if !self.root_seen {
-            return self.start_root(e, tag);
+            return self.start_root(e, tag).map(|()| true);
         }
         if self.stack.is_empty() {
             // A second root element: quick-xml tolerates it, PowerShell does not.
@@ -683,9 +688,10 @@ impl<R: Read> Reader<R> {
                     "unexpected element <{tag}> inside a value"
                 ))));
             }
-            Frame::Leaf { .. } | Frame::Skip => {
+            f @ (Frame::Leaf { .. } | Frame::Skip) => {
+                let parent = if matches!(f, Frame::Skip) { "TNRef" } else { "Ref" };
                 return Err(self.err_here(ErrorKind::Syntax(format!(
-                    "unexpected element <{tag}> inside <Ref>"
+                    "unexpected element <{tag}> inside <{parent}>"
                 ))));
             }
             Frame::Tn { .. } if tag == "T" => {
@@ -707,6 +713,9 @@ impl<R: Read> Reader<R> {
                     if let Some(obj) = self.top_obj() {
                         obj.types = types;
                     }
+                    if empty {
+                        return Ok(false);
+                    }
                     Frame::Skip
                 }
                 "ToString" => {
@@ -722,7 +731,10 @@ impl<R: Read> Reader<R> {
                 "QUE" => Frame::Items(ListKind::Queue, Vec::new()),
                 "STK" => Frame::Items(ListKind::Stack, Vec::new()),
                 "DCT" => Frame::Dict(Vec::new()),
-                _ => return self.push_value_frame(tag, name, ref_id, start),
+                _ => {
+                    self.push_value_frame(tag, name, ref_id, start)?;
+                    return Ok(true);
+                }
             },
             Frame::Ms { .. } if tag == "MS" => Frame::Ms { name, members: Vec::new() },
             Frame::Progress { .. } if prim_of(tag).is_none() && tag != "Obj" && tag != "Ref" => {
@@ -733,11 +745,14 @@ impl<R: Read> Reader<R> {
             | Frame::Ms { .. }
             | Frame::Items(..)
             | Frame::Entry { .. }
-            | Frame::Progress { .. } => return self.push_value_frame(tag, name, ref_id, start),
+            | Frame::Progress { .. } => {
+                self.push_value_frame(tag, name, ref_id, start)?;
+                return Ok(true);
+            }
             Frame::Tn { .. } | Frame::Dict(_) | Frame::Unknown { .. } => unknown(tag, name),
         };
         self.stack.push(frame);
-        Ok(())
+        Ok(true)
     }
 
     fn start_root(&mut self, e: &BytesStart<'_>, tag: &str) -> Res<()> {
@@ -800,13 +815,7 @@ impl<R: Read> Reader<R> {
     /// Reads the `N` and `RefId` attributes into `name` and `id` (out
     /// parameters, for the same reason as [`Self::push_value_frame`]).
     fn attrs(&self, e: &BytesStart<'_>, name: &mut Name, id: &mut Option<RefId>) -> Res<()> {
-        if let Some((n, r)) = plain_attrs(e.attributes_raw()) {
-            if let Some(n) = n {
-                *name = n.name();
-            }
-            if let Some(r) = r {
-                *id = Some(RefId::parse(r));
-            }
+        if read_plain_attrs(e.attributes_raw(), name, id) {
             return Ok(());
         }
         for attr in e.attributes().with_checks(false) {
@@ -1177,6 +1186,22 @@ impl<R: Read> Iterator for Reader<R> {
 /// reports, if broken); on what this accepts the two agree (tested below).
 /// This is a fast path only: the iterator and its per-attribute `Result`
 /// cost more than anything else in reading a tag.
+/// [`plain_attrs`] into out parameters (as [`Reader::push_value_frame`]
+/// does: its answer returned through memory stalled the caller); `false` and
+/// both left alone when it does not answer.
+#[inline(never)]
+fn read_plain_attrs(raw: &str, name: &mut Name, id: &mut Option<RefId>) -> bool {
+    let Some((n, r)) = plain_attrs(raw) else { return false };
+    if let Some(n) = n {
+        *name = n.name();
+    }
+    if let Some(r) = r {
+        *id = Some(RefId::parse(r));
+    }
+    true
+}
+
+#[inline(always)]
 fn plain_attrs(raw: &str) -> Option<(Option<PlainName<'_>>, Option<&str>)> {
     let bytes = raw.as_bytes();
     let (mut n, mut r) = (None, None);

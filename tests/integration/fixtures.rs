@@ -295,6 +295,27 @@ fn type_name_lists_are_shared_through_tnref() {
 }
 
 #[test]
+fn tnref_empty_or_closed_by_an_end_tag() {
+    // The reader handles an empty `<TNRef/>` whole at its start tag; the
+    // other spelling goes through its end tag. Both mean the same.
+    let tn = "<Obj RefId=\"0\"><TN RefId=\"0\"><T>A</T><T>B</T></TN></Obj>";
+    let got = read_body(&format!(
+        "{tn}<Obj RefId=\"1\"><TNRef RefId=\"0\" /><ToString>x</ToString></Obj>\
+         <Obj RefId=\"2\"><TNRef RefId=\"0\"></TNRef><ToString>y</ToString></Obj>"
+    ));
+    for (v, text) in got[1..].iter().zip(["x", "y"]) {
+        let o = v.as_object().unwrap();
+        assert_eq!(&*o.types, ["A", "B"]);
+        assert_eq!(o.to_string.as_deref(), Some(text));
+    }
+    let (values, e) = read_err(
+        objs(&format!("{tn}<Obj RefId=\"1\"><TNRef RefId=\"0\"><S>x</S></TNRef></Obj>")).as_bytes(),
+    );
+    assert_eq!(values.len(), 1);
+    assert_eq!(e.kind, ErrorKind::Syntax("unexpected element <S> inside <TNRef>".into()));
+}
+
+#[test]
 fn numbers_at_and_beyond_their_limits() {
     let got = read_body(
         "<By>0</By><SB>127</SB><I16>32767</I16><U16>0</U16><I32>2147483647</I32>\
