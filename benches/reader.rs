@@ -10,13 +10,17 @@
 //! Every throughput is per byte of the UTF-8 file, also for the UTF-16 group:
 //! the same content, so MB/s compare directly and the UTF-16 figures show what
 //! transcoding costs per unit of content.
+//!
+//! After the criterion groups, a full run also prints the reader/raw ratio
+//! measured in alternating pairs, which a drifting host moves less than the
+//! ratio of two criterion figures taken a minute apart.
 
 use std::fmt::Write as _;
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{data_dir, full_run, raw_quick_xml};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
@@ -674,6 +678,42 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("reader", |b| b.iter(|| read_all(&inputs.utf16)));
     g.finish();
+
+    // (Test mode runs one pair on the small file, to exercise it.)
+    let pairs = if full { 11 } else { 1 };
+    let (low, median, high) = paired_ratio(&inputs.utf8, pairs);
+    if full {
+        eprintln!(
+            "utf8 reader/raw-quick-xml throughput, {pairs} alternating pairs: \
+             median {median:.3} (lowest {low:.3}, highest {high:.3})"
+        );
+    }
+}
+
+/// The reader's throughput as a fraction of the raw pass, measured in
+/// alternating pairs: criterion times one benchmark after the other, so a
+/// host that speeds up or slows down in between moves the ratio of its two
+/// figures; within a pair that drift mostly cancels. (Lowest, median,
+/// highest) over `pairs` pairs.
+fn paired_ratio(path: &Path, pairs: usize) -> (f64, f64, f64) {
+    let time = |pass: &dyn Fn()| {
+        let start = Instant::now();
+        pass();
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..pairs)
+        .map(|_| {
+            let raw = time(&|| {
+                black_box(raw_quick_xml(open_buffered(path)));
+            });
+            let reader = time(&|| {
+                black_box(read_all(path));
+            });
+            raw / reader
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    (ratios[0], ratios[pairs / 2], ratios[pairs - 1])
 }
 
 criterion_group!(benches, bench);
