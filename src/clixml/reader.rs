@@ -1179,13 +1179,6 @@ impl<R: Read> Iterator for Reader<R> {
     }
 }
 
-/// The attributes of a tag as Export-CliXml writes them (` N="…" RefId="…"`:
-/// white space before each, plain names, no space around `=`, double quotes,
-/// no `&` in `N`), in one pass: the last `N` and `RefId` values, raw. `None`
-/// for anything else, which quick-xml's attribute iterator then reads (and
-/// reports, if broken); on what this accepts the two agree (tested below).
-/// This is a fast path only: the iterator and its per-attribute `Result`
-/// cost more than anything else in reading a tag.
 /// [`plain_attrs`] into out parameters (as [`Reader::push_value_frame`]
 /// does: its answer returned through memory stalled the caller); `false` and
 /// both left alone when it does not answer.
@@ -1201,6 +1194,13 @@ fn read_plain_attrs(raw: &str, name: &mut Name, id: &mut Option<RefId>) -> bool 
     true
 }
 
+/// The attributes of a tag as Export-CliXml writes them (` N="…" RefId="…"`:
+/// white space before each, plain names, no space around `=`, double quotes,
+/// no `&` in `N`), in one pass: the last `N` and `RefId` values, raw. `None`
+/// for anything else, which quick-xml's attribute iterator then reads (and
+/// reports, if broken); on what this accepts the two agree (tested below).
+/// A fast path only: the iterator, with its per-attribute `Result`, took
+/// ~8 % of the reader's time (perf).
 #[inline(always)]
 fn plain_attrs(raw: &str) -> Option<(Option<PlainName<'_>>, Option<&str>)> {
     let bytes = raw.as_bytes();
@@ -1415,6 +1415,7 @@ fn is_decimal(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Just;
 
     #[test]
     fn number_rules_follow_xmlconvert() {
@@ -1450,8 +1451,6 @@ mod tests {
         assert_eq!(plan.len(), 1);
         assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
     }
-
-    use proptest::strategy::Just;
 
     /// What the reader's attribute loop would take from a tag through
     /// quick-xml's iterator: the last `N` and `RefId`, or an error.

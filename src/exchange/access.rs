@@ -1,6 +1,6 @@
 //! Reading Exchange values out of CLIXML whatever shape the export gave them:
 //! properties in `Props` or `MS`, enums as `ToString`, `Value` or a number,
-//! Exchange value types (ByteQuantifiedSize, Unlimited<T>, EnhancedTimeSpan)
+//! Exchange value types (ByteQuantifiedSize, `Unlimited<T>`, EnhancedTimeSpan)
 //! as objects or as their flattened text, and `Ref`s resolved on demand.
 
 use std::sync::Arc;

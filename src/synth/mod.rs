@@ -3,7 +3,7 @@
 //!
 //! No real move-report export is public, so these objects follow
 //! `move-report.md`: `Deserialized.` type chains, enums as `Obj` with
-//! `ToString` and the number, ByteQuantifiedSize and Unlimited<T> objects,
+//! `ToString` and the number, ByteQuantifiedSize and `Unlimited<T>` objects,
 //! Report entries whose BadItem/Failure records are referenced again (as
 //! `Ref`) from the Report's lists, and EXO principal-mapping texts.
 
@@ -112,7 +112,7 @@ impl<'a> Builder<'a> {
         )
     }
 
-    /// An Unlimited<int> limit.
+    /// An `Unlimited<int>` limit.
     pub fn limit(&mut self, value: Option<u64>) -> Value {
         let (text, props) = match value {
             Some(n) => (
