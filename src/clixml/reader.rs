@@ -144,29 +144,32 @@ fn parse_ref_tag(rest: &[u8]) -> Option<Option<&str>> {
         Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') => {}
         Some(_) => return Some(None),
     }
-    let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let mut i = 0;
     let mut found = None;
     loop {
-        while rest.get(i).copied().is_some_and(|b| ws(b) || b == b'/') {
+        while rest.get(i).copied().is_some_and(|b| is_xml_space(b) || b == b'/') {
             i += 1;
         }
         if *rest.get(i)? == b'>' {
             return Some(found);
         }
         let name_start = i;
-        while rest.get(i).copied().is_some_and(|b| !ws(b) && !matches!(b, b'=' | b'>' | b'/')) {
+        while rest
+            .get(i)
+            .copied()
+            .is_some_and(|b| !is_xml_space(b) && !matches!(b, b'=' | b'>' | b'/'))
+        {
             i += 1;
         }
         let name = &rest[name_start..i];
-        while rest.get(i).copied().is_some_and(ws) {
+        while rest.get(i).copied().is_some_and(is_xml_space) {
             i += 1;
         }
         if *rest.get(i)? != b'=' {
             return Some(None); // not a well-formed attribute: not ours to judge
         }
         i += 1;
-        while rest.get(i).copied().is_some_and(ws) {
+        while rest.get(i).copied().is_some_and(is_xml_space) {
             i += 1;
         }
         let quote = *rest.get(i)?;
@@ -815,24 +818,10 @@ impl<R: Read> Reader<R> {
     /// Reads the `N` and `RefId` attributes into `name` and `id` (out
     /// parameters, for the same reason as [`Self::push_value_frame`]).
     fn attrs(&self, e: &BytesStart<'_>, name: &mut Name, id: &mut Option<RefId>) -> Res<()> {
-        if read_plain_attrs(e.attributes_raw(), name, id) {
+        if plain_attrs(e.attributes_raw(), name, id) {
             return Ok(());
         }
-        for attr in e.attributes().with_checks(false) {
-            let attr = attr.map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
-            match local(attr.key.into_inner()) {
-                "N" if attr.value.contains('&') => {
-                    let raw = attr
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|err| self.err_here(ErrorKind::Syntax(err.to_string())))?;
-                    *name = name_from(&raw);
-                }
-                "N" => *name = name_from(&attr.value),
-                "RefId" => *id = Some(RefId::parse(&attr.value)),
-                _ => {}
-            }
-        }
-        Ok(())
+        iterated_attrs(e, name, id).map_err(|msg| self.err_here(ErrorKind::Syntax(msg)))
     }
 
     fn end(&mut self) -> Res<()> {
@@ -959,7 +948,7 @@ impl<R: Read> Reader<R> {
             TextRole::ProgressField(field) => {
                 let (name, numeric) = progress_field(&field);
                 let text = escape::decode(text).into_owned();
-                let value = match text.trim_matches(XML_WS).parse::<i64>() {
+                let value = match trim_xml(&text).parse::<i64>() {
                     Ok(n) if numeric => Value::Int(IntTag::I32, n),
                     _ => Value::Text(TextTag::S, text),
                 };
@@ -1179,32 +1168,20 @@ impl<R: Read> Iterator for Reader<R> {
     }
 }
 
-/// [`plain_attrs`] into out parameters (as [`Reader::push_value_frame`]
-/// does: its answer returned through memory stalled the caller); `false` and
-/// both left alone when it does not answer.
-#[inline(never)]
-fn read_plain_attrs(raw: &str, name: &mut Name, id: &mut Option<RefId>) -> bool {
-    let Some((n, r)) = plain_attrs(raw) else { return false };
-    if let Some(n) = n {
-        *name = n.name();
-    }
-    if let Some(r) = r {
-        *id = Some(RefId::parse(r));
-    }
-    true
-}
-
 /// The attributes of a tag as Export-CliXml writes them (` N="…" RefId="…"`:
 /// white space before each, plain names, no space around `=`, double quotes,
-/// no `&` in `N`), in one pass: the last `N` and `RefId` values, raw. `None`
-/// for anything else, which quick-xml's attribute iterator then reads (and
-/// reports, if broken); on what this accepts the two agree (tested below).
-/// A fast path only: the iterator, with its per-attribute `Result`, took
-/// ~8 % of the reader's time (perf).
-#[inline(always)]
-fn plain_attrs(raw: &str) -> Option<(Option<PlainName<'_>>, Option<&str>)> {
+/// no `&` in `N`), read in one pass into `name` and `id` as the attribute
+/// loop of [`Reader::attrs`] would (the last of each wins). `false`, with
+/// both left alone, for anything else, which quick-xml's attribute iterator
+/// then reads (and reports, if broken); on what this accepts the two agree
+/// (tested below). A fast path only: the iterator, with its per-attribute
+/// `Result`, took ~8 % of the reader's time (perf). Out parameters for the
+/// reason given at [`Reader::push_value_frame`].
+#[inline(never)]
+fn plain_attrs(raw: &str, name: &mut Name, id: &mut Option<RefId>) -> bool {
     let bytes = raw.as_bytes();
-    let (mut n, mut r) = (None, None);
+    // The `N` text and whether it may hold `_x` escapes; the `RefId` text.
+    let (mut n, mut r): (Option<(&str, bool)>, Option<&str>) = (None, None);
     let mut i = 0;
     loop {
         let space = i;
@@ -1212,16 +1189,18 @@ fn plain_attrs(raw: &str) -> Option<(Option<PlainName<'_>>, Option<&str>)> {
             i += 1;
         }
         if i == bytes.len() {
-            return Some((n, r));
+            break;
         }
         if i == space {
-            return None; // `a="1"b="2"`: left to quick-xml
+            return false; // `a="1"b="2"`: left to quick-xml
         }
-        let key_len = bytes[i..].iter().position(|&b| !is_plain_name_byte(b))?;
+        let Some(key_len) = bytes[i..].iter().position(|&b| !is_plain_name_byte(b)) else {
+            return false;
+        };
         let key = &raw[i..i + key_len];
         i += key_len;
         if key.is_empty() || bytes.get(i..i + 2) != Some(b"=\"") {
-            return None;
+            return false;
         }
         i += 2;
         // Values are short: one plain loop finds the quote and notes what
@@ -1229,24 +1208,57 @@ fn plain_attrs(raw: &str) -> Option<(Option<PlainName<'_>>, Option<&str>)> {
         let start = i;
         let mut special = false;
         loop {
-            match *bytes.get(i)? {
-                b'"' => break,
-                b'&' | b'_' => special = true,
-                _ => {}
+            match bytes.get(i) {
+                Some(b'"') => break,
+                Some(b'&' | b'_') => special = true,
+                Some(_) => {}
+                None => return false,
             }
             i += 1;
         }
         let value = &raw[start..i];
         i += 1;
         match key {
-            "N" if special && value.contains('&') => return None,
-            "N" => n = Some(PlainName { text: value, escaped: special }),
+            "N" if special && value.contains('&') => return false,
+            "N" => n = Some((value, special)),
             "RefId" => r = Some(value),
             _ => {}
         }
     }
+    if let Some((text, escaped)) = n {
+        *name = if escaped { name_from(text) } else { Name::from(text) };
+    }
+    if let Some(r) = r {
+        *id = Some(RefId::parse(r));
+    }
+    true
 }
 
+/// [`Reader::attrs`] for any attributes, through quick-xml's iterator: the
+/// message of the first malformed one as the error.
+fn iterated_attrs(
+    e: &BytesStart<'_>,
+    name: &mut Name,
+    id: &mut Option<RefId>,
+) -> Result<(), String> {
+    for attr in e.attributes().with_checks(false) {
+        let attr = attr.map_err(|err| err.to_string())?;
+        match local(attr.key.into_inner()) {
+            "N" if attr.value.contains('&') => {
+                let raw = attr
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|err| err.to_string())?;
+                *name = name_from(&raw);
+            }
+            "N" => *name = name_from(&attr.value),
+            "RefId" => *id = Some(RefId::parse(&attr.value)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// XML white space (what .NET also trims around numbers and booleans).
 fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -1254,19 +1266,6 @@ fn is_xml_space(b: u8) -> bool {
 /// Letters, digits, `-`, `.`, `_`: a name without a prefix.
 fn is_plain_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
-}
-
-/// An `N` value [`plain_attrs`] found, and whether it may hold `_x` escapes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct PlainName<'a> {
-    text: &'a str,
-    escaped: bool,
-}
-
-impl PlainName<'_> {
-    fn name(self) -> Name {
-        if self.escaped { name_from(self.text) } else { Name::from(self.text) }
-    }
 }
 
 /// A property name from its attribute value (entities already resolved).
@@ -1358,15 +1357,11 @@ fn unknown(tag: &str, name: Name) -> Frame {
     Frame::Unknown { name, tag: tag.to_string(), text: String::new(), nested: 0 }
 }
 
-/// XML white space, which .NET trims around numbers and booleans.
-const XML_WS: &[char] = &[' ', '\t', '\r', '\n'];
-
-/// `s.trim_matches(XML_WS)`, byte-wise (a char-slice pattern is slow).
+/// `s` without XML white space around it.
 fn trim_xml(s: &str) -> &str {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let b = s.as_bytes();
-    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    let start = b.iter().position(|&c| !is_xml_space(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| !is_xml_space(c)).map_or(start, |i| i + 1);
     &s[start..end]
 }
 
@@ -1452,35 +1447,29 @@ mod tests {
         assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
     }
 
-    /// What the reader's attribute loop would take from a tag through
-    /// quick-xml's iterator: the last `N` and `RefId`, or an error.
-    fn attrs_by_quick_xml(raw: &str) -> Result<(Option<String>, Option<String>), ()> {
+    /// What the fallback (quick-xml's iterator) makes of a tag's attributes,
+    /// or `None` where it reports an error.
+    fn attrs_by_quick_xml(raw: &str) -> Option<(Name, Option<RefId>)> {
         let tag = format!("S{raw}");
-        let start = BytesStart::from_content(tag.as_str(), 1);
-        let (mut n, mut r) = (None, None);
-        for attr in start.attributes().with_checks(false) {
-            let attr = attr.map_err(|_| ())?;
-            match local(attr.key.into_inner()) {
-                "N" => n = Some(attr.value.to_string()),
-                "RefId" => r = Some(attr.value.to_string()),
-                _ => {}
-            }
-        }
-        Ok((n, r))
+        let (mut name, mut id) = (Name::default(), None);
+        iterated_attrs(&BytesStart::from_content(tag.as_str(), 1), &mut name, &mut id).ok()?;
+        Some((name, id))
+    }
+
+    /// What the fast path makes of them, or `None` where it does not answer.
+    fn attrs_by_plain(raw: &str) -> Option<(Name, Option<RefId>)> {
+        let (mut name, mut id) = (Name::default(), None);
+        plain_attrs(raw, &mut name, &mut id).then_some((name, id))
     }
 
     #[test]
     fn plain_attributes_are_what_export_clixml_writes() {
-        let own = |raw| {
-            plain_attrs(raw).map(|(n, r)| (n.map(|n| n.text.to_string()), r.map(str::to_string)))
-        };
-        let some =
-            |n: Option<&str>, r: Option<&str>| Some((n.map(str::to_string), r.map(str::to_string)));
-        assert_eq!(own(""), some(None, None));
-        assert_eq!(own(" N=\"Status\" RefId=\"12\""), some(Some("Status"), Some("12")));
-        assert_eq!(own(" RefId=\"3\" N=\"a_x0020_b\" "), some(Some("a_x0020_b"), Some("3")));
-        assert_eq!(own("\tN=\"\"\n"), some(Some(""), None));
-        assert_eq!(own(" Version=\"1.1.0.1\" N=\"a>b\""), some(Some("a>b"), None));
+        let some = |n: &str, r: Option<u64>| Some((Name::from(n), r.map(RefId::Num)));
+        assert_eq!(attrs_by_plain(""), some("", None));
+        assert_eq!(attrs_by_plain(" N=\"Status\" RefId=\"12\""), some("Status", Some(12)));
+        assert_eq!(attrs_by_plain(" RefId=\"3\" N=\"a_x0020_b\" "), some("a b", Some(3)));
+        assert_eq!(attrs_by_plain("\tN=\"\"\n"), some("", None));
+        assert_eq!(attrs_by_plain(" Version=\"1.1.0.1\" N=\"a>b\""), some("a>b", None));
         // Everything else goes to quick-xml.
         for raw in [
             " N='single'",
@@ -1493,13 +1482,13 @@ mod tests {
             " =\"no name\"",
             "N=\"no space before\"",
         ] {
-            assert_eq!(own(raw), None, "{raw}");
+            assert_eq!(attrs_by_plain(raw), None, "{raw}");
         }
     }
 
     proptest::proptest! {
         /// Wherever the fast path answers, quick-xml's iterator gives the
-        /// same names and values without error. Attributes are built from
+        /// same name and id without error. Attributes are built from
         /// parts near the accepted shape, so both answers are exercised.
         #[test]
         fn plain_attributes_agree_with_quick_xml(
@@ -1509,7 +1498,7 @@ mod tests {
                     proptest::sample::select(vec!["N", "RefId", "x:N", "Version", "", "a-b.c_d", "N\""]),
                     proptest::prop_oneof![6 => Just("="), 1 => Just(" ="), 1 => Just("= "), 1 => Just("==")],
                     proptest::prop_oneof![6 => Just("\""), 1 => Just("'")],
-                    "[a-z_0-9 <>/'&;:\u{e9}\t-]{0,8}",
+                    "[a-z_0-9 <>/'&;:\u{e9}\t-]{0,8}|_x0020_|_x005F_x",
                     proptest::prop_oneof![6 => Just("\""), 1 => Just("'"), 1 => Just("")],
                 ),
                 0..5,
@@ -1522,14 +1511,8 @@ mod tests {
             }
             parts.push(tail);
             let raw = parts.concat();
-            if let Some((n, r)) = plain_attrs(&raw) {
-                let expected = attrs_by_quick_xml(&raw);
-                proptest::prop_assert_eq!(
-                    Ok((n.map(|n| n.text.to_string()), r.map(str::to_string))),
-                    expected,
-                    "{:?}",
-                    raw
-                );
+            if let Some(fast) = attrs_by_plain(&raw) {
+                proptest::prop_assert_eq!(Some(fast), attrs_by_quick_xml(&raw), "{:?}", raw);
             }
         }
     }
