@@ -5,6 +5,7 @@ mod util;
 mod batch;
 mod cli;
 mod corpus;
+mod exports;
 mod fixtures;
 mod html;
 mod proptests;
