@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use mrs_triage::clixml::writer::OutputEncoding;
+use mrs_triage::pipeline::{Source, TriageOptions, triage};
 use mrs_triage::synth::samples::{BulkShape, bulk_mailboxes};
-use mrs_triage::triage::{Source, TriageOptions, triage};
 
 mod common;
 use common::{data_dir, full_run, raw_quick_xml};
@@ -76,10 +76,10 @@ fn size_of(paths: &[PathBuf]) -> u64 {
 /// What `mrs-triage FILE...` does before printing: read, classify, analyse,
 /// roll up. Returns the number of mailboxes.
 fn run_triage(sources: &[Source]) -> (usize, u64) {
-    let (run, errors) = triage(sources, &TriageOptions::default());
-    assert!(errors.is_empty(), "generated inputs are valid: {errors:?}");
-    let items = run.mailboxes.iter().map(|a| a.counts.total()).sum();
-    (run.mailboxes.len(), items)
+    let triaged = triage(sources, &TriageOptions::default()).expect("roll-ups");
+    assert!(triaged.errors.is_empty(), "generated inputs are valid: {:?}", triaged.errors);
+    let t = &triaged.run.analysis.totals;
+    (t.mailboxes, t.counts.total())
 }
 
 fn on_threads<T: Send>(n: usize, f: impl FnOnce() -> T + Send) -> T {

@@ -1,33 +1,44 @@
 //! mrs-triage: offline triage of Exchange mailbox move reports.
 //!
-//! The engine behind the `mrs-triage` command: input discovery ([`input`])
-//! and decoding ([`decode`]), the streaming CLIXML reader ([`clixml`]), the
-//! Exchange model ([`exchange`]), classification ([`classify`], [`verdict`]),
-//! per-mailbox analysis ([`summary`]) run over many inputs in parallel
-//! ([`triage`]), cross-mailbox roll-ups on polars ([`aggregate`]), the output
-//! formats ([`output`]), the NDJSON rendering of CLIXML values ([`dump`]),
-//! the command line ([`cli`]) and its execution ([`run`]).
-//! The binary only parses arguments, calls [`run::run`] and exits.
+//! The engine behind the `mrs-triage` command, in layers, each using only
+//! the ones before it:
+//! - [`clixml`]: the streaming CLIXML reader (and its decoder, writer and
+//!   NDJSON rendering);
+//! - [`exchange`]: typed move-report records from CLIXML values;
+//! - [`analysis`]: classification, verdicts, limits, counts and the
+//!   roll-ups of a run, with redaction before anything is rolled up;
+//! - [`remediate`]: the next steps worked out from an analysis;
+//! - [`pipeline`]: inputs read in parallel into one finished [`pipeline::Run`];
+//! - [`output`]: the formats, each an [`output::Exporter`] over a run.
+//!
+//! ```no_run
+//! use mrs_triage::pipeline::{self, TriageOptions};
+//! let (sources, _) = pipeline::discover(&["case-folder".into()]);
+//! let triaged = pipeline::triage(&sources, &TriageOptions::default())?;
+//! for (mailbox, steps) in triaged.run.mailboxes() {
+//!     println!("{}: {} ({} steps)", mailbox.label(), mailbox.verdict, steps.len());
+//! }
+//! # Ok::<(), mrs_triage::analysis::RollupError>(())
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod aggregate;
-pub mod classify;
-pub mod cli;
+pub mod analysis;
 pub mod clixml;
 pub mod decode;
 pub mod dump;
 pub mod exchange;
-pub mod exit;
-pub mod input;
 pub mod output;
-pub mod powershell;
-pub mod redact;
+pub mod pipeline;
 pub mod remediate;
-pub mod run;
-pub mod summary;
+pub mod render;
+
+mod keyed;
+mod time;
+
+pub use keyed::Keyed;
+
+#[doc(hidden)]
+pub mod cli;
+#[doc(hidden)]
 pub mod synth;
-pub mod time;
-pub mod timeline;
-pub mod triage;
-pub mod verdict;

@@ -8,7 +8,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use mrs_triage::triage::{Source, TriageOptions, triage};
+use mrs_triage::output::{Exporter, Stream, summary_json::SummaryJson};
+use mrs_triage::pipeline::{Source, TriageOptions, triage};
 
 fn pool() -> &'static rayon::ThreadPool {
     static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
@@ -24,10 +25,10 @@ fn file() -> &'static std::path::Path {
 
 fn summary(segment_bytes: u64) -> (String, String) {
     let opts = TriageOptions { segment_bytes: Some(segment_bytes), ..TriageOptions::default() };
-    let (run, errors) = pool().install(|| triage(&[Source::File(file().into())], &opts));
+    let triaged = pool().install(|| triage(&[Source::File(file().into())], &opts)).unwrap();
     let mut out = Vec::new();
-    mrs_triage::output::json::write(&mut out, &run).unwrap();
-    (String::from_utf8(out).unwrap(), format!("{errors:?}"))
+    SummaryJson.export(&triaged.run, &mut Stream(&mut out)).unwrap();
+    (String::from_utf8(out).unwrap(), format!("{:?}", triaged.errors))
 }
 
 fuzz_target!(|data: &[u8]| {

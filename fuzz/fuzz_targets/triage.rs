@@ -5,12 +5,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mrs_triage::triage::{TriageOptions, triage_reader};
+use mrs_triage::output::table::{TableStyle, Terminal};
+use mrs_triage::output::{Exporter, Stream, summary_json::SummaryJson};
+use mrs_triage::pipeline::{TriageOptions, triage_reader};
 
 fuzz_target!(|data: &[u8]| {
-    let run = triage_reader("fuzz", data, &TriageOptions::default());
+    let run = triage_reader("fuzz", data, &TriageOptions::default()).unwrap();
     let mut out = Vec::new();
-    mrs_triage::output::json::write(&mut out, &run).unwrap();
-    let style = mrs_triage::output::table::TableStyle { color: false, ascii: true, width: 100 };
-    mrs_triage::output::table::write(&mut out, &run, style).unwrap();
+    SummaryJson.export(&run, &mut Stream(&mut out)).unwrap();
+    let style = TableStyle { color: false, ascii: true, width: 100 };
+    Terminal(style).export(&run, &mut Stream(&mut out)).unwrap();
 });

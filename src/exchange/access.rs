@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use crate::clixml::{Base, Object, RefId, Value};
 
+use super::model::Limit;
+
 /// Looks up objects by id for `Ref`s (the reader's retained objects).
 pub trait Resolver {
     /// The object with this id, if known.
@@ -279,39 +281,6 @@ pub const EXCEPTION_SIDE: &[(i64, &str)] = &[(0, "None"), (1, "Source"), (2, "Ta
 
 /// An enum without a number table: names only.
 pub const NAMES_ONLY: &[(i64, &str)] = &[];
-
-/// A BadItemLimit or LargeItemLimit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(untagged)]
-pub enum Limit {
-    /// Not in the export.
-    #[default]
-    #[serde(serialize_with = "ser_null")]
-    Absent,
-    /// `Unlimited`.
-    #[serde(serialize_with = "ser_unlimited")]
-    Unlimited,
-    /// A number of items.
-    Count(u64),
-}
-
-fn ser_null<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_none()
-}
-
-fn ser_unlimited<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str("unlimited")
-}
-
-impl Limit {
-    /// Whether `n` items exceed this limit.
-    pub fn exceeded_by(self, n: u64) -> bool {
-        match self {
-            Limit::Count(l) => n > l,
-            Limit::Unlimited | Limit::Absent => false,
-        }
-    }
-}
 
 /// The byte count of a ByteQuantifiedSize text such as
 /// `1.2 GB (1,288,490,188 bytes)`, whatever the thousands separator; also a

@@ -4,60 +4,35 @@
 
 use serde::Serialize;
 
-use super::access::Limit;
+use crate::keyed::keyed_enum;
 
-/// Which export a mailbox record came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceType {
-    /// `Get-MoveRequestStatistics -IncludeReport`.
-    MoveRequestStatistics,
-    /// `Get-MigrationUserStatistics -IncludeReport`.
-    MigrationUserStatistics,
-    /// One `MoveHistory` entry of `Get-MailboxStatistics -IncludeMoveHistory`.
-    MoveHistory,
-    /// A bare `Report` object.
-    Report,
-}
-
-impl SourceType {
-    /// The label used in output.
-    pub fn label(self) -> &'static str {
-        match self {
-            SourceType::MoveRequestStatistics => "move_request_statistics",
-            SourceType::MigrationUserStatistics => "migration_user_statistics",
-            SourceType::MoveHistory => "move_history",
-            SourceType::Report => "report",
-        }
+keyed_enum! {
+    /// Which export a mailbox record came from.
+    pub enum SourceType {
+        /// `Get-MoveRequestStatistics -IncludeReport`.
+        MoveRequestStatistics = "move_request_statistics",
+        /// `Get-MigrationUserStatistics -IncludeReport`.
+        MigrationUserStatistics = "migration_user_statistics",
+        /// One `MoveHistory` entry of `Get-MailboxStatistics -IncludeMoveHistory`.
+        MoveHistory = "move_history",
+        /// A bare `Report` object.
+        Report = "report",
     }
 }
 
-/// Where a bad item was listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemSource {
-    /// `Report.BadItems`.
-    BadItems,
-    /// `Report.LargeItems`.
-    LargeItems,
-    /// `MigrationUserStatistics.SkippedItems`.
-    SkippedItems,
-    /// A principal failure in `Report.Failures` that no bad item carries.
-    Failures,
-    /// A line of the report's entry log (lists missing or flattened).
-    EntryLog,
-}
-
-impl ItemSource {
-    /// The snake_case key used in CSV.
-    pub fn key(self) -> &'static str {
-        match self {
-            ItemSource::BadItems => "bad_items",
-            ItemSource::LargeItems => "large_items",
-            ItemSource::SkippedItems => "skipped_items",
-            ItemSource::Failures => "failures",
-            ItemSource::EntryLog => "entry_log",
-        }
+keyed_enum! {
+    /// Where a bad item was listed.
+    pub enum ItemSource {
+        /// `Report.BadItems`.
+        BadItems = "bad_items",
+        /// `Report.LargeItems`.
+        LargeItems = "large_items",
+        /// `MigrationUserStatistics.SkippedItems`.
+        SkippedItems = "skipped_items",
+        /// A principal failure in `Report.Failures` that no bad item carries.
+        Failures = "failures",
+        /// A line of the report's entry log (lists missing or flattened).
+        EntryLog = "entry_log",
     }
 }
 
@@ -79,6 +54,12 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// The FailureType, or `(unknown)` when the export gives none: how
+    /// failures are grouped and named everywhere.
+    pub fn type_name(&self) -> &str {
+        self.failure_type.as_deref().unwrap_or("(unknown)")
+    }
+
     /// Whether the failure is transient (retried by MRS) rather than permanent.
     pub fn is_transient(&self) -> bool {
         let t = self.failure_type.as_deref().unwrap_or("");
@@ -219,4 +200,85 @@ pub struct Mailbox {
     pub has_report: bool,
     /// Strings kept from members that could not be understood.
     pub unrecognised: Vec<String>,
+}
+
+/// A BadItemLimit or LargeItemLimit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(untagged)]
+pub enum Limit {
+    /// Not in the export.
+    #[default]
+    #[serde(serialize_with = "ser_null")]
+    Absent,
+    /// `Unlimited`.
+    #[serde(serialize_with = "ser_unlimited")]
+    Unlimited,
+    /// A number of items.
+    Count(u64),
+}
+
+fn ser_null<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_none()
+}
+
+fn ser_unlimited<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("unlimited")
+}
+
+impl Limit {
+    /// Whether `n` items exceed this limit.
+    pub fn exceeded_by(self, n: u64) -> bool {
+        match self {
+            Limit::Count(l) => n > l,
+            Limit::Unlimited | Limit::Absent => false,
+        }
+    }
+}
+
+/// Principal values named in a principal-mapping message or DataContext.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrincipalValues {
+    /// SID (`S-1-5-…`).
+    pub sid: Option<String>,
+    /// Alias.
+    pub alias: Option<String>,
+    /// DisplayName.
+    pub display_name: Option<String>,
+    /// MailboxGuid.
+    pub mailbox_guid: Option<String>,
+    /// ObjectGuid.
+    pub object_guid: Option<String>,
+    /// LegDN (legacyExchangeDN).
+    pub legacy_dn: Option<String>,
+    /// Proxies, e.g. `X500:/o=…`, `SMTP:user@contoso.com`.
+    pub proxies: Vec<String>,
+}
+
+impl PrincipalValues {
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        *self == PrincipalValues::default()
+    }
+
+    /// Fills what this lacks from `other` (the first value seen wins).
+    pub fn fill_from(&mut self, other: PrincipalValues) {
+        let PrincipalValues {
+            sid,
+            alias,
+            display_name,
+            mailbox_guid,
+            object_guid,
+            legacy_dn,
+            proxies,
+        } = other;
+        self.sid = self.sid.take().or(sid);
+        self.alias = self.alias.take().or(alias);
+        self.display_name = self.display_name.take().or(display_name);
+        self.mailbox_guid = self.mailbox_guid.take().or(mailbox_guid);
+        self.object_guid = self.object_guid.take().or(object_guid);
+        self.legacy_dn = self.legacy_dn.take().or(legacy_dn);
+        if self.proxies.is_empty() {
+            self.proxies = proxies;
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! (its kind-specific phrases), report entry lines (`{time} [{server}] …`),
 //! and the principal values and folder inside principal-mapping messages.
 
-use super::model::{BadItem, Failure, ItemSource};
+use super::model::{BadItem, Failure, ItemSource, PrincipalValues};
 
 /// Parses `"{FailureType}: {Message}"`. A text with no type-like prefix is a
 /// message without a type.
@@ -113,32 +113,6 @@ pub fn data_context_folder(text: &str) -> Option<String> {
     let rest = &text[start..];
     let end = rest.rfind("', entryId [").or_else(|| rest.find("',"))?;
     Some(rest[..end].to_string())
-}
-
-/// Principal values named in a principal-mapping message or DataContext.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PrincipalValues {
-    /// SID (`S-1-5-…`).
-    pub sid: Option<String>,
-    /// Alias.
-    pub alias: Option<String>,
-    /// DisplayName.
-    pub display_name: Option<String>,
-    /// MailboxGuid.
-    pub mailbox_guid: Option<String>,
-    /// ObjectGuid.
-    pub object_guid: Option<String>,
-    /// LegDN (legacyExchangeDN).
-    pub legacy_dn: Option<String>,
-    /// Proxies, e.g. `X500:/o=…`, `SMTP:user@contoso.com`.
-    pub proxies: Vec<String>,
-}
-
-impl PrincipalValues {
-    /// Whether nothing was found.
-    pub fn is_empty(&self) -> bool {
-        *self == PrincipalValues::default()
-    }
 }
 
 const KEYS: [&str; 7] =

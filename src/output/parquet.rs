@@ -2,148 +2,84 @@
 //!
 //! Same tables and column names as the CSV export. Count and size columns
 //! are `UInt64`, everything else `String` (limits stay text: a limit can be
-//! `Unlimited`); empty cells are nulls. Text is written as it is: formula
-//! neutralisation is a spreadsheet concern of the CSV export only.
+//! `unlimited`); empty cells are nulls. Text is written as it is: formula
+//! neutralisation is a spreadsheet concern of the CSV export only. A table's
+//! columns are built in memory before the file is written (Parquet is
+//! columnar), so this output holds one table at a time.
 
 use std::io;
-use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::csv::{Cell, Table};
-use crate::classify::Category;
-use crate::verdict::Verdict;
+use super::Exporter;
+use super::tabular::{Cell, Table, tables};
+use super::target::Destination;
+use crate::pipeline::Run;
+use crate::render;
 
-/// Columns holding counts or sizes, whatever table they are in.
-const NUMERIC: &[&str] = &[
-    "Index",
-    "MailboxIndex",
-    "BadItemsEncountered",
-    "LargeItemsEncountered",
-    "MissingItemsEncountered",
-    "TotalMailboxSizeBytes",
-    "Permissions",
-    "Corruption",
-    "Large",
-    "Missing",
-    "Other",
-    "SuggestedBadItemLimit",
-    "SuggestedLargeItemLimit",
-    "SizeBytes",
-    "Mailboxes",
-    "Folders",
-    "Occurrences",
-    "FailedMoves",
-    "BadItems",
-];
+/// The Parquet exporter: one `NAME.parquet` per table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parquet;
 
-/// Whether a column of the exported tables is a number column.
-pub fn is_numeric(column: &str) -> bool {
-    NUMERIC.contains(&column)
-        || Category::ALL.iter().any(|c| c.key() == column)
-        || Verdict::ALL.iter().any(|v| v.key() == column)
+impl Exporter for Parquet {
+    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
+        for table in tables() {
+            let mut df = frame(run, &table)?;
+            out.stream(&format!("{}.parquet", table.name), &mut |w| {
+                ParquetWriter::new(w).finish(&mut df).map(|_| ()).map_err(io::Error::other)
+            })?;
+        }
+        Ok(())
+    }
 }
 
-fn text_of(cell: &Cell) -> Option<String> {
+enum Values {
+    Numbers(Vec<Option<u64>>),
+    Texts(Vec<Option<String>>),
+}
+
+fn text_of(cell: &Cell<'_>) -> Option<String> {
     match cell {
-        Cell::Text(s) => Some(s.clone()),
-        Cell::Num(n) => Some(n.to_string()),
+        Cell::Text(s) => Some(s.to_string()),
+        Cell::Time(t) => Some(super::csv::utc_text(t).into_owned()),
+        Cell::Number(n) => Some(n.to_string()),
+        Cell::Flag(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+        Cell::Limit(l) => Some(render::limit(*l).into_owned()),
         Cell::Empty => None,
     }
 }
 
 /// One table as a DataFrame with the documented column types.
-pub fn frame(table: &Table) -> PolarsResult<DataFrame> {
-    let columns = table
-        .header
+fn frame(run: &Run, table: &Table) -> io::Result<DataFrame> {
+    let mut columns: Vec<Values> = table
+        .columns
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let cells = table.rows.iter().map(|r| r.get(i).unwrap_or(&Cell::Empty));
-            if is_numeric(name) {
-                let v: Vec<Option<u64>> = cells
-                    .map(|c| match c {
-                        Cell::Num(n) => Some(*n),
-                        Cell::Text(s) => s.parse().ok(),
-                        Cell::Empty => None,
-                    })
-                    .collect();
-                Column::new((*name).into(), v)
-            } else {
-                let v: Vec<Option<String>> = cells.map(text_of).collect();
-                Column::new((*name).into(), v)
-            }
+        .map(|c| {
+            if c.kind.is_number() { Values::Numbers(Vec::new()) } else { Values::Texts(Vec::new()) }
         })
         .collect();
-    DataFrame::new(table.rows.len(), columns)
-}
-
-/// Writes every table into `dir` (created if missing) as `NAME.parquet`,
-/// each atomically.
-pub fn write_tables(dir: &Path, tables: &[Table]) -> io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    for table in tables {
-        let mut df = frame(table).map_err(io::Error::other)?;
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes).finish(&mut df).map_err(io::Error::other)?;
-        let stem = table.name.strip_suffix(".csv").unwrap_or(table.name);
-        let path = dir.join(format!("{stem}.parquet"));
-        crate::run::write_atomically(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::triage::{TriageOptions, triage_reader};
-
-    /// The static column types agree with what every bundled sample puts in
-    /// the tables: numbers only in number columns, and number columns only
-    /// ever holding numbers.
-    #[test]
-    fn column_types_match_the_cells() {
-        let opts = TriageOptions { keep_items: true, ..Default::default() };
-        for sample in crate::synth::samples::samples() {
-            let path =
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(sample.file);
-            let bytes = std::fs::read(&path).unwrap();
-            let run = triage_reader(sample.file, bytes.as_slice(), &opts);
-            for t in super::super::csv::tables(&run) {
-                for row in &t.rows {
-                    for (name, cell) in t.header.iter().zip(row) {
-                        match cell {
-                            Cell::Num(_) => assert!(
-                                is_numeric(name) || name.ends_with("ItemLimit"),
-                                "{}: {name} holds a number",
-                                t.name
-                            ),
-                            Cell::Text(s) => assert!(
-                                !is_numeric(name),
-                                "{}: number column {name} holds text {s:?}",
-                                t.name
-                            ),
-                            Cell::Empty => {}
-                        }
-                    }
-                }
+    let mut height = 0;
+    table.rows(run, &mut |row| {
+        height += 1;
+        for (values, cell) in columns.iter_mut().zip(row) {
+            match values {
+                Values::Numbers(v) => v.push(match cell {
+                    Cell::Number(n) => Some(*n),
+                    _ => None,
+                }),
+                Values::Texts(v) => v.push(text_of(cell)),
             }
         }
-    }
-
-    #[test]
-    fn frame_has_typed_nullable_columns() {
-        let t = Table {
-            name: "x.csv",
-            header: vec!["Mailbox", "SizeBytes"],
-            rows: vec![vec![Cell::Text("a".into()), Cell::Num(5)], vec![Cell::Empty, Cell::Empty]],
-        };
-        let df = frame(&t).unwrap();
-        assert_eq!(df.height(), 2);
-        assert_eq!(df.column("SizeBytes").unwrap().dtype(), &DataType::UInt64);
-        assert_eq!(df.column("Mailbox").unwrap().dtype(), &DataType::String);
-        assert_eq!(df.column("SizeBytes").unwrap().null_count(), 1);
-    }
+        Ok(())
+    })?;
+    let columns = table
+        .columns
+        .iter()
+        .zip(columns)
+        .map(|(c, values)| match values {
+            Values::Numbers(v) => Column::new(c.name.as_ref().into(), v),
+            Values::Texts(v) => Column::new(c.name.as_ref().into(), v),
+        })
+        .collect();
+    DataFrame::new(height, columns).map_err(io::Error::other)
 }

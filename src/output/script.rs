@@ -4,10 +4,10 @@
 //! commands that change something also carry `-WhatIf`, so uncommenting a line
 //! first gives a dry run. The tool never runs it.
 //!
-//! Every line goes through [`crate::powershell::comment_text`], so no value
-//! from a report can end a comment line and start live code; commands were
-//! built with [`crate::powershell::quote`], so uncommenting one cannot run
-//! anything a value smuggled in.
+//! Every line goes through [`crate::render::sanitize`], so no value from a
+//! report can end a comment line and start live code; commands were built
+//! with [`crate::remediate::powershell::quote`], so uncommenting one cannot
+//! run anything a value smuggled in.
 //!
 //! Written as UTF-8 with a BOM and CRLF line ends: Windows PowerShell 5.1
 //! reads a script without a BOM in the ANSI code page, which would garble
@@ -15,28 +15,40 @@
 
 use std::io::{self, Write};
 
-use crate::powershell::comment_text;
-use crate::remediate::{self, Shell, Suggestion};
-use crate::summary::{Run, mailbox_label};
+use super::Exporter;
+use super::target::Destination;
+use crate::pipeline::Run;
+use crate::remediate::{Shell, Suggestion};
+use crate::render::{principal_name, sanitize};
+
+/// The remediation script exporter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Script;
+
+impl Exporter for Script {
+    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
+        out.stream("fix.ps1", &mut |w| write(w, run))
+    }
+}
 
 /// Width that comment text is wrapped at.
 const WIDTH: usize = 100;
 
-struct Script<W: Write> {
+struct Lines<W: Write> {
     out: W,
 }
 
-impl<W: Write> Script<W> {
+impl<W: Write> Lines<W> {
     /// One comment line; the text is made inert first.
     fn line(&mut self, text: &str) -> io::Result<()> {
-        let t = comment_text(text);
+        let t = sanitize(text);
         if t.is_empty() { self.out.write_all(b"#\r\n") } else { write!(self.out, "# {t}\r\n") }
     }
 
     /// Text wrapped over comment lines, each starting with `prefix` (the
     /// first) or as many spaces (the rest).
     fn wrapped(&mut self, prefix: &str, text: &str) -> io::Result<()> {
-        let t = comment_text(text);
+        let t = sanitize(text);
         let indent = " ".repeat(prefix.chars().count());
         let mut line = String::from(prefix);
         let mut empty = true;
@@ -91,24 +103,23 @@ const PREAMBLE: &[&str] = &[
 
 /// Writes the script for a finished run.
 pub fn write<W: Write>(out: W, run: &Run) -> io::Result<()> {
-    let mut s = Script { out };
+    let mut s = Lines { out };
     s.out.write_all("\u{feff}".as_bytes())?;
     s.line(&format!(
         "mrs-triage {}: remediation steps for review, generated from move reports.",
         env!("CARGO_PKG_VERSION")
     ))?;
-    for i in &run.inputs {
+    for i in &run.analysis.inputs {
         s.line(&format!("Input: {}", i.path))?;
     }
     s.line("")?;
     for p in PREAMBLE {
         s.line(p)?;
     }
-    let total = run.mailboxes.len();
+    let total = run.analysis.mailboxes.len();
     let mut nothing = Vec::new();
-    for (n, a) in run.mailboxes.iter().enumerate() {
-        let steps = remediate::for_mailbox(a);
-        let label = mailbox_label(&a.mailbox);
+    for (n, (a, steps)) in run.mailboxes().enumerate() {
+        let label = a.label();
         if steps.is_empty() {
             nothing.push(format!("{label} ({})", a.verdict.key()));
             continue;
@@ -130,30 +141,18 @@ pub fn write<W: Write>(out: W, run: &Run) -> io::Result<()> {
         }
         s.line(&format!("  {}", state.join("; ")))?;
         s.rule()?;
-        s.steps(&steps)?;
+        s.steps(steps)?;
     }
-    let with_steps: Vec<_> = run
-        .principals
-        .iter()
-        .map(|p| (p, remediate::for_principal(p)))
-        .filter(|(_, st)| !st.is_empty())
-        .collect();
+    let with_steps: Vec<_> = run.principals().filter(|(_, st)| !st.is_empty()).collect();
     for (n, (p, steps)) in with_steps.iter().enumerate() {
         s.line("")?;
         s.rule()?;
-        let side = match p.side {
-            crate::classify::Side::Source => "source",
-            crate::classify::Side::Target => "target",
-        };
         s.line(&format!(
-            "Principal {} of {} ({side} side): {}",
+            "Principal {} of {} ({} side): {}",
             n + 1,
             with_steps.len(),
-            remediate::principal_name(
-                p.sid.as_deref(),
-                p.alias.as_deref(),
-                p.display_name.as_deref()
-            )
+            p.side,
+            principal_name(p.sid.as_deref(), p.alias.as_deref(), p.display_name.as_deref())
         ))?;
         s.rule()?;
         s.steps(steps)?;
@@ -171,8 +170,8 @@ pub fn write<W: Write>(out: W, run: &Run) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exchange::model::{BadItem, Failure, Mailbox};
-    use crate::summary::analyse;
+    use crate::analysis::analyse;
+    use crate::exchange::model::{BadItem, Failure, Limit, Mailbox};
 
     fn hostile_run() -> Run {
         let evil = "Inbox'\r\nRemove-Mailbox -Identity ceo -Confirm:$false\n# \u{2019}; Stop-Computer \u{2028}x\u{85}y\u{202e}";
@@ -197,7 +196,7 @@ mod tests {
             status: Some("Failed".into()),
             status_detail: Some("FailedBadItemLimit\r\nInvoke-Expression x".into()),
             failure_type: Some("TooManyBadItemsPermanentException".into()),
-            bad_item_limit: crate::exchange::access::Limit::Count(0),
+            bad_item_limit: Limit::Count(0),
             to_exchange_online: true,
             bad_items: vec![
                 item("SourcePrincipalError", evil),
@@ -218,9 +217,7 @@ mod tests {
             ..Mailbox::default()
         };
         let a = analyse(m, "in\nput.xml", false);
-        let mailboxes = vec![a];
-        let principals = crate::aggregate::principals(&mailboxes).unwrap();
-        Run { inputs: Vec::new(), mailboxes, principals, batches: Vec::new(), folders: Vec::new() }
+        Run::new(Vec::new(), vec![a]).unwrap()
     }
 
     #[test]

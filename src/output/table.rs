@@ -1,24 +1,25 @@
 //! The terminal summary: a row per mailbox (counts by class, verdict, limits),
-//! then the top principals and the failure types. Colour only when asked for
-//! (the caller decides: terminal, `NO_COLOR`, `--color`).
+//! then the top principals, the failure types and the next steps. Colour
+//! only when asked for (the configuration decides: terminal, `NO_COLOR`,
+//! `--color`).
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
-use crate::aggregate::GroupRow;
-use crate::classify::{Class, Side};
-use crate::exchange::access::Limit;
-use crate::remediate::{self, Command, Severity};
-use crate::summary::{Run, mailbox_label};
-use crate::verdict::Verdict;
+use super::Exporter;
+use super::target::Destination;
+use crate::analysis::verdict::EXO_SOURCE_PRINCIPAL_LIMIT;
+use crate::analysis::{Class, FailingLimit, GroupRow, MailboxAnalysis, Verdict};
+use crate::pipeline::Run;
+use crate::remediate::{Command, Severity};
+use crate::render::{self, NONE, sanitize};
 
 /// Most principals listed (the JSON has them all).
 const PRINCIPALS_SHOWN: usize = 15;
 
 /// How to draw tables.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableStyle {
     /// Use colour and bold.
     pub color: bool,
@@ -68,16 +69,15 @@ fn verdict_cell(v: Verdict, color: bool) -> Cell {
 }
 
 /// Which limit stopped the move, with its configured value.
-fn failed_on(a: &crate::summary::Analysed) -> String {
-    use crate::verdict::{EXO_SOURCE_PRINCIPAL_LIMIT, FailingLimit};
+fn failed_on(a: &MailboxAnalysis) -> String {
     let m = &a.mailbox;
     match a.limits.failing_limit {
-        None => "-".into(),
+        None => NONE.into(),
         Some(FailingLimit::BadItemLimit) => {
-            format!("BadItemLimit {}", limit_text(m.bad_item_limit))
+            format!("BadItemLimit {}", render::limit(m.bad_item_limit))
         }
         Some(FailingLimit::LargeItemLimit) => {
-            format!("LargeItemLimit {}", limit_text(m.large_item_limit))
+            format!("LargeItemLimit {}", render::limit(m.large_item_limit))
         }
         Some(FailingLimit::SourcePrincipalLimit) => {
             format!("EXO source principal limit {EXO_SOURCE_PRINCIPAL_LIMIT}")
@@ -89,33 +89,19 @@ fn failed_on(a: &crate::summary::Analysed) -> String {
     }
 }
 
-fn limit_text(l: Limit) -> String {
-    match l {
-        Limit::Absent => "-".into(),
-        Limit::Unlimited => "unlimited".into(),
-        Limit::Count(n) => n.to_string(),
+/// The terminal table exporter.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal(pub TableStyle);
+
+impl Exporter for Terminal {
+    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
+        out.stream("summary.txt", &mut |w| write(w, run, self.0))
     }
 }
 
-/// Makes untrusted text safe to print on a terminal: control, bidi and
-/// zero-width characters become visible escapes.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}' => {
-                format!("\\u{{{:x}}}", c as u32)
-            }
-            c if c.is_control() => format!("\\x{:02x}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
 /// Writes the summary tables.
-pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
+    let analysis = &run.analysis;
     let mut t = new_table(
         style,
         &[
@@ -131,21 +117,16 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
             "Suggested BIL",
         ],
     );
-    for a in &run.mailboxes {
-        let classes = a.counts.classes();
-        let n = |c: Class| classes.get(&c).copied().unwrap_or(0);
-        let status = a.mailbox.status.clone().unwrap_or_else(|| "-".into());
+    for a in &analysis.mailboxes {
+        let n = |c: Class| a.classes.get(c);
         let limit = failed_on(a);
         let suggested = match a.limits.suggested_bad_item_limit {
-            Some(n) if a.limits.requires_accept_large_data_loss => {
-                format!("{n} +AcceptLargeDataLoss")
-            }
-            Some(n) => n.to_string(),
-            None => "-".into(),
+            Some(n) => render::suggested_limit(n, a.limits.requires_accept_large_data_loss),
+            None => NONE.into(),
         };
         t.add_row(vec![
-            Cell::new(sanitize(&mailbox_label(&a.mailbox))),
-            Cell::new(sanitize(&status)),
+            Cell::new(sanitize(&a.label())),
+            Cell::new(sanitize(a.mailbox.status.as_deref().unwrap_or(NONE))),
             num(n(Class::Permissions)),
             num(n(Class::Corruption)),
             num(n(Class::Large)),
@@ -158,84 +139,67 @@ pub fn write<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<
     }
     writeln!(out, "{t}")?;
 
-    let totals = crate::summary::totals(&run.mailboxes);
-    let verdicts: Vec<String> = Verdict::ALL
+    let totals = &analysis.totals;
+    let verdicts: Vec<String> = totals
+        .verdicts
         .iter()
-        .filter_map(|v| totals.verdicts.0.get(v).map(|n| format!("{n} {}", v.key())))
+        .filter(|(_, n)| *n > 0)
+        .map(|(v, n)| format!("{n} {}", v.key()))
         .collect();
-    let noun = if totals.mailboxes == 1 { "mailbox" } else { "mailboxes" };
     writeln!(
         out,
-        "{} {noun}: {}",
-        totals.mailboxes,
-        if verdicts.is_empty() { "-".into() } else { verdicts.join(", ") }
+        "{}: {}",
+        render::plural(totals.mailboxes as u64, "mailbox", "mailboxes"),
+        if verdicts.is_empty() { NONE.into() } else { verdicts.join(", ") }
     )?;
 
     // Roll-ups only say something when there is more than one group.
-    if run.batches.len() > 1 {
-        write_groups(out, style, "Batches", "Batch", &run.batches)?;
+    if analysis.batches.len() > 1 {
+        write_groups(out, style, "Batches", "Batch", &analysis.batches)?;
     }
-    if run.folders.len() > 1 {
-        write_groups(out, style, "Input folders", "Folder", &run.folders)?;
+    if analysis.folders.len() > 1 {
+        write_groups(out, style, "Input folders", "Folder", &analysis.folders)?;
     }
 
-    if !run.principals.is_empty() {
+    if !analysis.principals.is_empty() {
         writeln!(out)?;
         writeln!(out, "Top principals (by mailboxes affected)")?;
         let mut p =
             new_table(style, &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"]);
-        for s in run.principals.iter().take(PRINCIPALS_SHOWN) {
-            let name = s
-                .alias
-                .clone()
-                .or_else(|| s.display_name.clone())
-                .or_else(|| s.legacy_dn.clone())
-                .unwrap_or_else(|| {
-                    if s.sid.is_none() { "(not named in the export)".into() } else { "-".into() }
-                });
+        for s in analysis.principals.iter().take(PRINCIPALS_SHOWN) {
+            let name = s.short_name().unwrap_or(if s.sid.is_none() {
+                "(not named in the export)"
+            } else {
+                NONE
+            });
             p.add_row(vec![
-                Cell::new(match s.side {
-                    Side::Source => "source",
-                    Side::Target => "target",
-                }),
-                Cell::new(sanitize(&name)),
-                Cell::new(sanitize(s.sid.as_deref().unwrap_or("-"))),
+                Cell::new(s.side.key()),
+                Cell::new(sanitize(name)),
+                Cell::new(sanitize(s.sid.as_deref().unwrap_or(NONE))),
                 num(s.mailboxes as u64),
                 num(s.folders as u64),
                 num(s.occurrences),
             ]);
         }
         writeln!(out, "{p}")?;
-        if run.principals.len() > PRINCIPALS_SHOWN {
+        if analysis.principals.len() > PRINCIPALS_SHOWN {
             writeln!(
                 out,
                 "… and {} more (see --format json)",
-                run.principals.len() - PRINCIPALS_SHOWN
+                analysis.principals.len() - PRINCIPALS_SHOWN
             )?;
         }
     }
 
-    let mut failures: BTreeMap<&str, (u64, bool)> = BTreeMap::new();
-    for a in &run.mailboxes {
-        for f in &a.mailbox.failures {
-            let e = failures
-                .entry(f.failure_type.as_deref().unwrap_or("(unknown)"))
-                .or_insert((0, true));
-            e.0 += 1;
-            e.1 &= f.is_transient();
-        }
-    }
-    if !failures.is_empty() {
+    if !analysis.failures.is_empty() {
         writeln!(out)?;
         writeln!(out, "Failures (other than bad items' own)")?;
         let mut f = new_table(style, &["FailureType", "Kind", "Count"]);
-        let mut rows: Vec<_> = failures.into_iter().collect();
-        rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
-        for (ty, (n, transient)) in rows {
+        for row in &analysis.failures {
             f.add_row(vec![
-                Cell::new(sanitize(ty)),
-                Cell::new(if transient { "transient" } else { "permanent" }),
-                num(n),
+                Cell::new(sanitize(&row.failure_type)),
+                Cell::new(if row.transient { "transient" } else { "permanent" }),
+                num(row.occurrences),
             ]);
         }
         writeln!(out, "{f}")?;
@@ -279,7 +243,7 @@ fn wrap(text: &str, indent: &str, width: usize) -> String {
     out
 }
 
-fn write_commands<W: Write>(out: &mut W, commands: &[Command], indent: &str) -> io::Result<()> {
+fn write_commands(out: &mut dyn Write, commands: &[Command], indent: &str) -> io::Result<()> {
     for c in commands.iter().take(COMMANDS_SHOWN) {
         writeln!(out, "{indent}> {}", sanitize(&c.line))?;
     }
@@ -294,11 +258,10 @@ fn write_commands<W: Write>(out: &mut W, commands: &[Command], indent: &str) -> 
 }
 
 /// The ordered next steps per mailbox, then per principal.
-fn write_next_steps<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::Result<()> {
+fn write_next_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
     let width = usize::from(style.width).max(40);
     let mut header = false;
-    for a in &run.mailboxes {
-        let steps = remediate::for_mailbox(a);
+    for (a, steps) in run.mailboxes() {
         if steps.is_empty() {
             continue;
         }
@@ -308,7 +271,7 @@ fn write_next_steps<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::
             header = true;
         }
         writeln!(out)?;
-        writeln!(out, "{} ({})", sanitize(&mailbox_label(&a.mailbox)), a.verdict.key())?;
+        writeln!(out, "{} ({})", sanitize(&a.label()), a.verdict.key())?;
         for (i, s) in steps.iter().enumerate() {
             writeln!(
                 out,
@@ -323,7 +286,7 @@ fn write_next_steps<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::
         }
     }
     let principal_steps: Vec<_> =
-        run.principals.iter().take(PRINCIPALS_SHOWN).flat_map(remediate::for_principal).collect();
+        run.principals().take(PRINCIPALS_SHOWN).flat_map(|(_, steps)| steps).collect();
     if !principal_steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "Principals")?;
@@ -342,8 +305,8 @@ fn write_next_steps<W: Write>(out: &mut W, run: &Run, style: TableStyle) -> io::
 }
 
 /// A per-batch or per-folder roll-up table.
-fn write_groups<W: Write>(
-    out: &mut W,
+fn write_groups(
+    out: &mut dyn Write,
     style: TableStyle,
     title: &str,
     key: &str,
@@ -356,8 +319,8 @@ fn write_groups<W: Write>(
         &[key, "Mailboxes", "Failed", "Perm only", "Large", "Data loss", "Failed other", "Items"],
     );
     for g in rows {
-        let v = |v: Verdict| num(g.verdicts.0.get(&v).copied().unwrap_or(0));
-        let name = if g.key.is_empty() { "(none)".to_string() } else { sanitize(&g.key) };
+        let v = |v: Verdict| num(g.verdicts.get(v));
+        let name = if g.key.is_empty() { "(none)".into() } else { sanitize(&g.key) };
         t.add_row(vec![
             Cell::new(name),
             num(g.mailboxes),

@@ -142,11 +142,9 @@ fn semicolon_delimiter_and_redaction() {
         .success();
     let text = String::from_utf8(std::fs::read(out.path().join("bad_items.csv")).unwrap()).unwrap();
     assert!(text.starts_with("\u{feff}Input;MailboxIndex;Mailbox;Category"));
-    assert!(
-        !text.contains("HYPERLINK")
-            && !text.contains("Weekly status")
-            && !text.contains("Sent Items")
-    );
+    assert!(!text.contains("HYPERLINK") && !text.contains("Weekly status"));
+    // Well-known folder names stay readable; the owner's own folders do not.
+    assert!(text.contains("Sent Items") && !text.contains("Shared; Finance"), "{text}");
     assert!(text.contains("subject-") && text.contains("folder-"));
     // Same text, same token, within the run.
     let folders: Vec<&str> = text

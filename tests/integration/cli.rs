@@ -89,14 +89,14 @@ fn invalid_input_is_exit_65_and_the_other_files_are_still_dumped() {
         format!("mrs-triage: {}:3:3: invalid <I32> value \"x\" (byte 95)\n", bad.display())
     );
 
-    // Standard input is named `<stdin>`; a truncated document is exit 65 too.
+    // Standard input is named `-`, as by every command; a truncated document is exit 65 too.
     bin()
         .args(["dump", "-"])
         .write_stdin("<Objs><S>a</S>\n<S>cut")
         .assert()
         .code(65)
         .stdout("\"a\"\n")
-        .stderr(predicate::str::starts_with("mrs-triage: <stdin>:2:7: unexpected end of file"));
+        .stderr(predicate::str::starts_with("mrs-triage: -:2:7: unexpected end of file"));
 }
 
 #[test]

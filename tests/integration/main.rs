@@ -2,6 +2,7 @@
 
 mod util;
 
+mod architecture;
 mod batch;
 mod cli;
 mod corpus;

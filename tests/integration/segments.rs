@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use mrs_triage::clixml::writer::OutputEncoding;
+use mrs_triage::output::{Exporter, Stream, summary_json::SummaryJson};
+use mrs_triage::pipeline::{Source, TriageOptions, reads_in_segments, triage};
 use mrs_triage::synth::samples::{BulkShape, bulk_mailboxes};
 use mrs_triage::synth::write_export;
-use mrs_triage::triage::{Source, TriageOptions, triage, triage_segmented};
 
 /// Runs `f` on a two-thread pool (segments need more than one thread).
 fn on_two_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
@@ -19,16 +20,16 @@ fn opts(segment_bytes: u64) -> TriageOptions {
 
 /// The JSON summary of a triage of `path`, and its errors as text.
 fn summary(path: &Path, segment_bytes: u64) -> (String, Vec<String>) {
-    let (run, errors) =
-        on_two_threads(|| triage(&[Source::File(path.into())], &opts(segment_bytes)));
+    let triaged =
+        on_two_threads(|| triage(&[Source::File(path.into())], &opts(segment_bytes))).unwrap();
     let mut out = Vec::new();
-    mrs_triage::output::json::write(&mut out, &run).unwrap();
-    let errors = errors.iter().map(|(p, e)| format!("{p}: {e:?}")).collect();
+    SummaryJson.export(&triaged.run, &mut Stream(&mut out)).unwrap();
+    let errors = triaged.errors.iter().map(|(i, e)| format!("{i}: {e:?}")).collect();
     (String::from_utf8(out).unwrap(), errors)
 }
 
 fn segmented(path: &Path, segment_bytes: u64) -> bool {
-    on_two_threads(|| triage_segmented(&Source::File(path.into()), &opts(segment_bytes)).is_some())
+    on_two_threads(|| reads_in_segments(&Source::File(path.into()), &opts(segment_bytes)))
 }
 
 fn export(dir: &Path, name: &str, encoding: OutputEncoding) -> PathBuf {

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::classify::Class;
+use super::classify::Class;
+use super::counts::ClassCounts;
 
 /// Most buckets a timeline keeps.
 pub const MAX_BUCKETS: usize = 96;
@@ -18,8 +19,8 @@ pub struct Timeline {
     /// Bucket width in seconds: [`BASE_WIDTH`] times a power of two.
     pub width: i64,
     /// Bucket start (seconds since the epoch, a multiple of `width`) to the
-    /// count per class, in [`Class::ALL`] order.
-    pub buckets: BTreeMap<i64, [u64; 5]>,
+    /// count per class.
+    pub buckets: BTreeMap<i64, ClassCounts>,
     /// Items without a readable timestamp.
     pub undated: u64,
 }
@@ -30,11 +31,6 @@ impl Default for Timeline {
     }
 }
 
-/// The position of a class in [`Class::ALL`] (and in a bucket's counts).
-pub fn class_index(c: Class) -> usize {
-    Class::ALL.iter().position(|&k| k == c).unwrap_or(Class::ALL.len() - 1)
-}
-
 impl Timeline {
     /// Counts one item.
     pub fn add(&mut self, secs: Option<i64>, class: Class) {
@@ -43,7 +39,7 @@ impl Timeline {
             return;
         };
         let start = t.div_euclid(self.width) * self.width;
-        self.buckets.entry(start).or_default()[class_index(class)] += 1;
+        self.buckets.entry(start).or_default().add(class, 1);
         self.shrink();
     }
 
@@ -54,10 +50,7 @@ impl Timeline {
         self.coarsen(width);
         other.coarsen(width);
         for (start, counts) in other.buckets {
-            let e = self.buckets.entry(start).or_default();
-            for (a, b) in e.iter_mut().zip(counts) {
-                *a += b;
-            }
+            *self.buckets.entry(start).or_default() += &counts;
         }
         self.undated += other.undated;
         self.shrink();
@@ -81,7 +74,7 @@ impl Timeline {
 
     /// Total dated items.
     pub fn dated(&self) -> u64 {
-        self.buckets.values().flat_map(|c| c.iter()).sum()
+        self.buckets.values().map(ClassCounts::total).sum()
     }
 
     // Doubling the width keeps the result independent of insertion order:
@@ -97,12 +90,9 @@ impl Timeline {
         if width <= self.width {
             return;
         }
-        let mut out: BTreeMap<i64, [u64; 5]> = BTreeMap::new();
+        let mut out: BTreeMap<i64, ClassCounts> = BTreeMap::new();
         for (start, counts) in std::mem::take(&mut self.buckets) {
-            let e = out.entry(start.div_euclid(width) * width).or_default();
-            for (a, b) in e.iter_mut().zip(counts) {
-                *a += b;
-            }
+            *out.entry(start.div_euclid(width) * width).or_default() += &counts;
         }
         self.buckets = out;
         self.width = width;
@@ -156,6 +146,6 @@ mod tests {
         m.merge(&fine);
         assert_eq!(m.width, coarse.width);
         assert_eq!(m.dated(), 202);
-        assert_eq!(m.buckets[&0][class_index(Class::Large)], 1);
+        assert_eq!(m.buckets[&0].get(Class::Large), 1);
     }
 }

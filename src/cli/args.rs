@@ -1,4 +1,5 @@
-//! The command line: clap definitions only, no logic.
+//! The command line as clap parses it: definitions only, no logic (the
+//! decisions are made once, in [`super::config`]).
 
 use std::path::PathBuf;
 
@@ -114,7 +115,7 @@ pub struct RemediateArgs {
 }
 
 /// Arguments of `samples`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct SamplesArgs {
     /// Directory to write into (created if missing)
     #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
@@ -132,18 +133,8 @@ pub enum GenerateShape {
     Mixed,
 }
 
-impl From<GenerateShape> for crate::synth::samples::BulkShape {
-    fn from(s: GenerateShape) -> Self {
-        match s {
-            GenerateShape::Structured => Self::Structured,
-            GenerateShape::Flattened => Self::Flattened,
-            GenerateShape::Mixed => Self::Mixed,
-        }
-    }
-}
-
 /// Arguments of `generate`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct GenerateArgs {
     /// Mailboxes per file
     #[arg(long, default_value_t = 100)]
@@ -172,8 +163,10 @@ pub struct GenerateArgs {
 /// Arguments of `dump`.
 #[derive(Debug, Args)]
 pub struct DumpArgs {
-    /// CLIXML files to read; `-` reads standard input
-    #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    /// Exports to read: files, folders (walked recursively for .xml, .clixml,
+    /// .zip), glob patterns, .zip archives (entries read in place), or `-`
+    /// for standard input
+    #[arg(required = true, value_name = "INPUT", value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
     /// Reader limits.
@@ -229,17 +222,6 @@ pub enum Delimiter {
     Semicolon,
     /// Tab
     Tab,
-}
-
-impl Delimiter {
-    /// The byte.
-    pub fn byte(self) -> u8 {
-        match self {
-            Delimiter::Comma => b',',
-            Delimiter::Semicolon => b';',
-            Delimiter::Tab => b'\t',
-        }
-    }
 }
 
 /// Inputs and how to read them, shared by `summary` and `export`.

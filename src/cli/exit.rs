@@ -14,6 +14,8 @@ pub enum ExitStatus {
     DataError,
     /// Some input could not be opened.
     NoInput,
+    /// An internal error (a bug) stopped the run.
+    Software,
     /// The output file could not be written.
     CantCreate,
     /// A read or write failed.
@@ -31,6 +33,7 @@ impl ExitStatus {
             ExitStatus::Usage => 2,
             ExitStatus::DataError => 65,
             ExitStatus::NoInput => 66,
+            ExitStatus::Software => 70,
             ExitStatus::CantCreate => 73,
             ExitStatus::IoError => 74,
         }

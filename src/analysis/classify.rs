@@ -3,76 +3,42 @@
 //! functions over the model; the batch entry point runs them with rayon.
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::exchange::model::BadItem;
-use crate::exchange::text::{self, PrincipalValues};
+use crate::exchange::model::{BadItem, PrincipalValues};
+use crate::exchange::text;
+use crate::keyed::keyed_enum;
 
-/// The category of a bad item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// The SID no longer resolves in the source forest.
-    SourcePrincipal,
-    /// The principal has no counterpart in the target forest.
-    TargetPrincipal,
-    /// Larger than the target allows.
-    LargeItem,
-    /// In the source but not in the target at verification.
-    MissingItem,
-    /// A corrupt item.
-    CorruptItem,
-    /// A corrupt folder ACL or mailbox security descriptor.
-    CorruptPermissions,
-    /// A folder rule that could not be copied.
-    CorruptFolderRule,
-    /// A search folder definition or folder restriction.
-    CorruptSearchFolder,
-    /// A folder property (or mismatch, or inference data).
-    CorruptFolderProperty,
-    /// A mailbox setting.
-    CorruptMailboxSetting,
-    /// A missing or misplaced folder.
-    FolderStructure,
-    /// Anything not recognised.
-    Other,
+keyed_enum! {
+    /// The category of a bad item.
+    pub enum Category {
+        /// The SID no longer resolves in the source forest.
+        SourcePrincipal = "source_principal",
+        /// The principal has no counterpart in the target forest.
+        TargetPrincipal = "target_principal",
+        /// Larger than the target allows.
+        LargeItem = "large_item",
+        /// In the source but not in the target at verification.
+        MissingItem = "missing_item",
+        /// A corrupt item.
+        CorruptItem = "corrupt_item",
+        /// A corrupt folder ACL or mailbox security descriptor.
+        CorruptPermissions = "corrupt_permissions",
+        /// A folder rule that could not be copied.
+        CorruptFolderRule = "corrupt_folder_rule",
+        /// A search folder definition or folder restriction.
+        CorruptSearchFolder = "corrupt_search_folder",
+        /// A folder property (or mismatch, or inference data).
+        CorruptFolderProperty = "corrupt_folder_property",
+        /// A mailbox setting.
+        CorruptMailboxSetting = "corrupt_mailbox_setting",
+        /// A missing or misplaced folder.
+        FolderStructure = "folder_structure",
+        /// Anything not recognised.
+        Other = "other",
+    }
 }
 
 impl Category {
-    /// Every category, in output order.
-    pub const ALL: [Category; 12] = [
-        Category::SourcePrincipal,
-        Category::TargetPrincipal,
-        Category::LargeItem,
-        Category::MissingItem,
-        Category::CorruptItem,
-        Category::CorruptPermissions,
-        Category::CorruptFolderRule,
-        Category::CorruptSearchFolder,
-        Category::CorruptFolderProperty,
-        Category::CorruptMailboxSetting,
-        Category::FolderStructure,
-        Category::Other,
-    ];
-
-    /// The snake_case key used in JSON and CSV.
-    pub fn key(self) -> &'static str {
-        match self {
-            Category::SourcePrincipal => "source_principal",
-            Category::TargetPrincipal => "target_principal",
-            Category::LargeItem => "large_item",
-            Category::MissingItem => "missing_item",
-            Category::CorruptItem => "corrupt_item",
-            Category::CorruptPermissions => "corrupt_permissions",
-            Category::CorruptFolderRule => "corrupt_folder_rule",
-            Category::CorruptSearchFolder => "corrupt_search_folder",
-            Category::CorruptFolderProperty => "corrupt_folder_property",
-            Category::CorruptMailboxSetting => "corrupt_mailbox_setting",
-            Category::FolderStructure => "folder_structure",
-            Category::Other => "other",
-        }
-    }
-
     /// The class this category belongs to.
     pub fn class(self) -> Class {
         match self {
@@ -90,37 +56,47 @@ impl Category {
             Category::Other => Class::Other,
         }
     }
+
+    /// The side of a principal error (`None` for every other category).
+    pub fn side(self) -> Option<Side> {
+        match self {
+            Category::SourcePrincipal => Some(Side::Source),
+            Category::TargetPrincipal => Some(Side::Target),
+            _ => None,
+        }
+    }
 }
 
-/// Classes over categories.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    /// Permissions: principal mapping and corrupt ACLs. No mail is lost.
-    Permissions,
-    /// Corrupt items, rules, folders and settings.
-    Corruption,
-    /// Large items.
-    Large,
-    /// Missing items.
-    Missing,
-    /// Not recognised.
-    Other,
+keyed_enum! {
+    /// Classes over categories.
+    pub enum Class {
+        /// Permissions: principal mapping and corrupt ACLs. No mail is lost.
+        Permissions = "permissions",
+        /// Corrupt items, rules, folders and settings.
+        Corruption = "corruption",
+        /// Large items.
+        Large = "large",
+        /// Missing items.
+        Missing = "missing",
+        /// Not recognised.
+        Other = "other",
+    }
 }
 
 impl Class {
-    /// Every class, in output order.
-    pub const ALL: [Class; 5] =
-        [Class::Permissions, Class::Corruption, Class::Large, Class::Missing, Class::Other];
+    /// The categories of this class, in output order.
+    pub fn categories(self) -> impl Iterator<Item = Category> {
+        Category::ALL.iter().copied().filter(move |c| c.class() == self)
+    }
 
-    /// The snake_case key.
-    pub fn key(self) -> &'static str {
+    /// The column title in tables (`Permissions`, `Corruption`, …).
+    pub fn title(self) -> &'static str {
         match self {
-            Class::Permissions => "permissions",
-            Class::Corruption => "corruption",
-            Class::Large => "large",
-            Class::Missing => "missing",
-            Class::Other => "other",
+            Class::Permissions => "Permissions",
+            Class::Corruption => "Corruption",
+            Class::Large => "Large",
+            Class::Missing => "Missing",
+            Class::Other => "Other",
         }
     }
 }
@@ -161,14 +137,14 @@ pub fn categorize(item: &BadItem) -> Category {
     }
 }
 
-/// Which side a principal error is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    /// Source forest (on-premises).
-    Source,
-    /// Target forest (Exchange Online).
-    Target,
+keyed_enum! {
+    /// Which side a principal error is on.
+    pub enum Side {
+        /// Source forest (on-premises).
+        Source = "source",
+        /// Target forest (Exchange Online).
+        Target = "target",
+    }
 }
 
 /// A classified bad item.

@@ -1,7 +1,7 @@
-//! PowerShell text that stays what it says: values from reports written as
-//! literals that cannot end early, and untrusted text written into `#`
-//! comments that cannot end the comment. The remediation commands and the
-//! generated script are built only through these two functions.
+//! PowerShell literals that stay what they say: values from reports written
+//! as literals that cannot end early. The remediation commands are built
+//! only through [`quote`]; text in the script's `#` comments goes through
+//! [`crate::render::sanitize`], which keeps it from ending the comment.
 //!
 //! Threats, and the rule that answers each:
 //! - a quote in a folder or display name ending the string: PowerShell's
@@ -16,19 +16,7 @@
 //! - text that reads differently than it runs (bidirectional overrides,
 //!   zero-width characters): escaped the same way, so the reviewer sees them.
 
-/// Whether a character may not appear raw in generated PowerShell.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}'
-                | '\u{2029}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{feff}'
-        )
-}
+use crate::render::is_hidden as needs_escape;
 
 /// Whether PowerShell ends a single-quoted string at this character.
 fn is_single_quote(c: char) -> bool {
@@ -71,21 +59,6 @@ pub fn quote(s: &str) -> String {
         _ if !parts[0].starts_with('\'') => format!("([string]{})", parts.join(" + ")),
         _ => format!("({})", parts.join(" + ")),
     }
-}
-
-/// Text safe inside a `#` line comment: characters that could end the line
-/// or hide what follows become visible `\u{…}` escapes; everything else,
-/// quotes and `$` included, is inert in a comment and kept.
-pub fn comment_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -131,14 +104,6 @@ mod tests {
             assert!(!q.chars().any(needs_escape), "{q:?}");
             assert_eq!(unquote(&q), hostile, "{q}");
         }
-    }
-
-    #[test]
-    fn comments_cannot_be_ended() {
-        let c = comment_text("Inbox\r\nRemove-Mailbox x\u{2028}y\u{85}z\u{202e}");
-        assert!(!c.chars().any(needs_escape));
-        assert_eq!(c, "Inbox\\u{d}\\u{a}Remove-Mailbox x\\u{2028}y\\u{85}z\\u{202e}");
-        assert_eq!(comment_text("it's $x `y`"), "it's $x `y`");
     }
 
     /// A tiny evaluator of what [`quote`] emits, as PowerShell reads it:

@@ -2,12 +2,12 @@
 //! fail, and the smallest BadItemLimit that lets it pass once the permission
 //! errors are accepted.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use crate::classify::{Category, Class};
+use super::classify::{Category, Class};
+use super::counts::{CategoryCounts, ClassCounts, Counts};
 use crate::exchange::model::Mailbox;
+use crate::keyed::keyed_enum;
 
 /// Exchange Online's built-in limit for source principal mapping errors: they
 /// fail a move only past this many (Exchange Team blog, 2017).
@@ -17,72 +17,40 @@ pub const EXO_SOURCE_PRINCIPAL_LIMIT: u64 = 1000;
 /// `-AcceptLargeDataLoss`.
 pub const ACCEPT_LARGE_DATA_LOSS_FROM: u64 = 51;
 
-/// What a mailbox's bad items amount to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// No bad items and not failed.
-    Clean,
-    /// Every bad item is a permission problem: no mail is lost.
-    PermissionsOnly,
-    /// Large items (and perhaps permission problems).
-    LargeItems,
-    /// Corruption, missing or unrecognised items: mail may be lost.
-    DataLossRisk,
-    /// Failed for a reason that is not bad items.
-    FailedOther,
-}
-
-impl Verdict {
-    /// Every verdict, in output order.
-    pub const ALL: [Verdict; 5] = [
-        Verdict::Clean,
-        Verdict::PermissionsOnly,
-        Verdict::LargeItems,
-        Verdict::DataLossRisk,
-        Verdict::FailedOther,
-    ];
-
-    /// The snake_case key.
-    pub fn key(self) -> &'static str {
-        match self {
-            Verdict::Clean => "clean",
-            Verdict::PermissionsOnly => "permissions_only",
-            Verdict::LargeItems => "large_items",
-            Verdict::DataLossRisk => "data_loss_risk",
-            Verdict::FailedOther => "failed_other",
-        }
+keyed_enum! {
+    /// What a mailbox's bad items amount to.
+    pub enum Verdict {
+        /// No bad items and not failed.
+        Clean = "clean",
+        /// Every bad item is a permission problem: no mail is lost.
+        PermissionsOnly = "permissions_only",
+        /// Large items (and perhaps permission problems).
+        LargeItems = "large_items",
+        /// Corruption, missing or unrecognised items: mail may be lost.
+        DataLossRisk = "data_loss_risk",
+        /// Failed for a reason that is not bad items.
+        FailedOther = "failed_other",
     }
 }
 
-/// The limit that made a move fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FailingLimit {
-    /// BadItemLimit.
-    BadItemLimit,
-    /// LargeItemLimit.
-    LargeItemLimit,
-    /// Exchange Online's 1000 source-principal-error limit.
-    SourcePrincipalLimit,
-    /// Missing items past the verification threshold.
-    MissingItemThreshold,
-    /// The Data Consistency Score (skipped items await approval).
-    DataConsistencyScore,
-}
-
-impl FailingLimit {
-    /// The snake_case key used in JSON and CSV.
-    pub fn key(self) -> &'static str {
-        match self {
-            FailingLimit::BadItemLimit => "bad_item_limit",
-            FailingLimit::LargeItemLimit => "large_item_limit",
-            FailingLimit::SourcePrincipalLimit => "source_principal_limit",
-            FailingLimit::MissingItemThreshold => "missing_item_threshold",
-            FailingLimit::DataConsistencyScore => "data_consistency_score",
-        }
+keyed_enum! {
+    /// The limit that made a move fail.
+    pub enum FailingLimit {
+        /// BadItemLimit.
+        BadItemLimit = "bad_item_limit",
+        /// LargeItemLimit.
+        LargeItemLimit = "large_item_limit",
+        /// Exchange Online's 1000 source-principal-error limit.
+        SourcePrincipalLimit = "source_principal_limit",
+        /// Missing items past the verification threshold.
+        MissingItemThreshold = "missing_item_threshold",
+        /// The Data Consistency Score (skipped items await approval).
+        DataConsistencyScore = "data_consistency_score",
     }
 }
+
+/// Mailboxes per verdict.
+pub type VerdictCounts = Counts<Verdict, 5>;
 
 /// The limits part of a mailbox's analysis.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -129,9 +97,9 @@ fn is_dcs_failure(m: &Mailbox) -> bool {
 }
 
 /// The verdict from the failure state and the class counts.
-pub fn verdict(m: &Mailbox, classes: &BTreeMap<Class, u64>) -> Verdict {
-    let n = |c: Class| classes.get(&c).copied().unwrap_or(0);
-    let total: u64 = classes.values().sum();
+pub fn verdict(m: &Mailbox, classes: &ClassCounts) -> Verdict {
+    let n = |c: Class| classes.get(c);
+    let total = classes.total();
     let failed = is_failed(m);
     if failed && !failed_on_items(m) {
         return Verdict::FailedOther;
@@ -149,12 +117,10 @@ pub fn verdict(m: &Mailbox, classes: &BTreeMap<Class, u64>) -> Verdict {
 }
 
 /// Limit arithmetic for one mailbox.
-pub fn limits(m: &Mailbox, counts: &BTreeMap<Category, u64>) -> Limits {
-    let n = |c: Category| counts.get(&c).copied().unwrap_or(0);
-    let source = n(Category::SourcePrincipal);
-    let large = n(Category::LargeItem);
-    let listed_bad: u64 =
-        counts.iter().filter(|(c, _)| **c != Category::LargeItem).map(|(_, v)| v).sum();
+pub fn limits(m: &Mailbox, counts: &CategoryCounts) -> Limits {
+    let source = counts.get(Category::SourcePrincipal);
+    let large = counts.get(Category::LargeItem);
+    let listed_bad = counts.total() - large;
     // In Exchange Online source principal errors have their own limit of 1000
     // and do not count against BadItemLimit until they exceed it.
     let exo_source_exempt = m.to_exchange_online && source <= EXO_SOURCE_PRINCIPAL_LIMIT;
@@ -209,7 +175,7 @@ pub fn limits(m: &Mailbox, counts: &BTreeMap<Category, u64>) -> Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exchange::access::Limit;
+    use crate::exchange::model::Limit;
 
     fn mailbox(status: &str, failure: Option<&str>) -> Mailbox {
         Mailbox {
@@ -219,8 +185,16 @@ mod tests {
         }
     }
 
-    fn classes(pairs: &[(Class, u64)]) -> BTreeMap<Class, u64> {
-        pairs.iter().copied().collect()
+    fn classes(pairs: &[(Class, u64)]) -> ClassCounts {
+        let mut c = ClassCounts::new();
+        pairs.iter().for_each(|&(k, n)| c.add(k, n));
+        c
+    }
+
+    fn categories(pairs: &[(Category, u64)]) -> CategoryCounts {
+        let mut c = CategoryCounts::new();
+        pairs.iter().for_each(|&(k, n)| c.add(k, n));
+        c
     }
 
     #[test]
@@ -247,19 +221,15 @@ mod tests {
         let mut m = mailbox("Failed", Some("TooManyBadItemsPermanentException"));
         m.to_exchange_online = true;
         m.bad_item_limit = Limit::Count(10);
-        let counts: BTreeMap<Category, u64> =
-            [(Category::SourcePrincipal, 1500), (Category::TargetPrincipal, 3)]
-                .into_iter()
-                .collect();
+        let counts =
+            categories(&[(Category::SourcePrincipal, 1500), (Category::TargetPrincipal, 3)]);
         let l = limits(&m, &counts);
         assert_eq!(l.failing_limit, Some(FailingLimit::SourcePrincipalLimit));
         assert_eq!(l.suggested_bad_item_limit, Some(1503));
         assert!(l.requires_accept_large_data_loss);
 
-        let counts: BTreeMap<Category, u64> =
-            [(Category::SourcePrincipal, 900), (Category::TargetPrincipal, 30)]
-                .into_iter()
-                .collect();
+        let counts =
+            categories(&[(Category::SourcePrincipal, 900), (Category::TargetPrincipal, 30)]);
         let l = limits(&m, &counts);
         assert_eq!(l.failing_limit, Some(FailingLimit::BadItemLimit));
         assert_eq!(l.suggested_bad_item_limit, Some(30));
@@ -271,8 +241,7 @@ mod tests {
         let mut m = mailbox("Failed", Some("TooManyBadItemsPermanentException"));
         m.bad_item_limit = Limit::Count(0);
         m.bad_items_encountered = Some(60);
-        let counts: BTreeMap<Category, u64> =
-            [(Category::SourcePrincipal, 40)].into_iter().collect();
+        let counts = categories(&[(Category::SourcePrincipal, 40)]);
         let l = limits(&m, &counts);
         assert_eq!(l.failing_limit, Some(FailingLimit::BadItemLimit));
         assert_eq!(l.suggested_bad_item_limit, Some(60));

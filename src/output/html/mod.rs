@@ -1,0 +1,359 @@
+//! The HTML report (`--html FILE`): one self-contained, inert page to attach
+//! to a ticket. No scripts, no external resources, charts as inline SVG
+//! ([`charts`]), and a Content-Security-Policy that forbids everything but
+//! inline styles and `data:` images, so the page stays inert even if
+//! escaping were ever missed.
+//!
+//! Every piece of text that comes from a report goes through [`esc`]: HTML
+//! metacharacters become entities, and control, bidirectional and zero-width
+//! characters become visible escapes (they could otherwise reorder or hide
+//! what a reader sees). Output is deterministic (no generation time), so it
+//! can be snapshot-tested. The page is built in memory: its tables are capped
+//! (500 mailboxes, 50 principals, 20 commands per step), so it stays small
+//! whatever the run holds.
+
+use std::fmt::Write as _;
+use std::io;
+
+use super::Exporter;
+use super::target::Destination;
+use crate::analysis::MailboxAnalysis;
+use crate::pipeline::Run;
+use crate::remediate::{self, Severity, Suggestion};
+use crate::render::{self, NONE, plural};
+
+mod charts;
+mod escape;
+
+pub use escape::esc;
+
+/// The policy in the page's `<meta http-equiv>`.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                       base-uri 'none'; form-action 'none'";
+
+/// Most mailboxes listed in tables.
+const MAILBOXES_SHOWN: usize = 500;
+/// Most principals listed.
+const PRINCIPALS_SHOWN: usize = 50;
+/// Most commands shown per step (the script has them all).
+const COMMANDS_SHOWN: usize = 20;
+
+/// The HTML report exporter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+impl Exporter for Html {
+    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
+        let page = render(run);
+        out.stream("report.html", &mut |w| w.write_all(page.as_bytes()))
+    }
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light dark; --fg:#1f2328; --bg:#ffffff; --muted:#59636e; --line:#d1d9e0; --card:#f6f8fa; }
+@media (prefers-color-scheme: dark) { :root { --fg:#e6edf3; --bg:#0d1117; --muted:#9198a1; --line:#3d444d; --card:#151b23; } }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1180px; padding: 16px 24px 48px; }
+h1 { font-size: 22px; margin: 8px 0 2px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+.muted { color: var(--muted); }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-width: 110px; }
+.card b { display: block; font-size: 20px; }
+.scroll { overflow-x: auto; margin: 6px 0 12px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--card); } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.ft { overflow-wrap: anywhere; }
+code, pre { font: 12.5px/1.4 ui-monospace, "Cascadia Mono", Consolas, Menlo, monospace; }
+pre { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px; overflow-x: auto; white-space: pre; }
+details { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; margin: 8px 0; }
+summary { cursor: pointer; font-weight: 600; }
+.sev { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 12px; font-weight: 600; color: #fff; }
+.sev-critical { background: #cf222e; } .sev-warning { background: #9a6700; } .sev-info { background: #0969da; }
+.v { font-weight: 600; white-space: nowrap; } .v-clean { color: #1a7f37; } .v-permissions_only { color: #0969da; } .v-large_items { color: #9a6700; } .v-data_loss_risk { color: #cf222e; } .v-failed_other { color: #8250df; }
+svg text { fill: currentColor; font: 11px system-ui, sans-serif; }
+.legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
+ol.steps > li { margin: 8px 0; }
+@media print { details { break-inside: avoid; } details > * { display: block; } body { max-width: none; } }
+"#;
+
+/// Renders the whole page.
+pub fn render(run: &Run) -> String {
+    let mut h = String::with_capacity(64 * 1024);
+    head(&mut h, run);
+    totals(&mut h, run);
+    h.push_str("<section id=\"charts\">\n<h2>Bad items by class, per mailbox</h2>\n");
+    h.push_str(&charts::legend());
+    h.push_str(&charts::classes_chart(&run.analysis.mailboxes));
+    h.push_str("<h2>Bad items over time</h2>\n");
+    h.push_str(&charts::time_chart(&run.analysis.timeline));
+    h.push_str("</section>\n");
+    mailboxes(&mut h, run);
+    steps(&mut h, run);
+    principals(&mut h, run);
+    failures(&mut h, run);
+    inputs(&mut h, run);
+    h.push_str(
+        "<footer class=\"muted\"><p>Commands are for review: run <code>mrs-triage remediate</code> \
+         for a commented PowerShell script with every command. mrs-triage runs nothing itself.</p></footer>\n\
+         </body>\n</html>\n",
+    );
+    h
+}
+
+fn head(h: &mut String, run: &Run) {
+    let a = &run.analysis;
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Mailbox move triage – mrs-triage</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    );
+    let _ = write!(
+        h,
+        "<header>\n<h1>Mailbox move triage</h1>\n<p class=\"muted\">{} from {} · mrs-triage {} · \
+         generated offline from Export-CliXml move reports</p>\n</header>\n",
+        plural(a.totals.mailboxes as u64, "mailbox", "mailboxes"),
+        plural(a.inputs.len() as u64, "input", "inputs"),
+        env!("CARGO_PKG_VERSION"),
+    );
+    let failed_inputs = a.failed_inputs();
+    if failed_inputs > 0 {
+        let _ = writeln!(
+            h,
+            "<p><strong>{} could not be read completely; the report covers what was read \
+             (see Inputs).</strong></p>",
+            plural(failed_inputs as u64, "input", "inputs")
+        );
+    }
+}
+
+fn totals(h: &mut String, run: &Run) {
+    let t = &run.analysis.totals;
+    h.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"cards\">\n");
+    let card = |h: &mut String, label: &str, n: u64| {
+        let _ = writeln!(h, "<div class=\"card\"><b>{n}</b>{}</div>", esc(label));
+    };
+    card(h, "mailboxes", t.mailboxes as u64);
+    card(h, "bad items", t.counts.total());
+    for (c, n) in t.classes.iter() {
+        card(h, c.key(), n);
+    }
+    h.push_str("</div>\n<div class=\"cards\">\n");
+    for (v, n) in t.verdicts.iter() {
+        let _ =
+            writeln!(h, "<div class=\"card\"><b>{n}</b><span class=\"v v-{v}\">{v}</span></div>");
+    }
+    h.push_str("</div>\n</section>\n");
+}
+
+fn mailboxes(h: &mut String, run: &Run) {
+    let a = &run.analysis;
+    // The input column only tells mailboxes apart when there are several inputs.
+    let several = a.inputs.len() > 1;
+    h.push_str("<section id=\"mailboxes\">\n<h2>Mailboxes</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>Mailbox</th>");
+    if several {
+        h.push_str("<th>Input</th>");
+    }
+    h.push_str("<th>Status</th><th>Failure type</th>");
+    // Short headers, as in the terminal table, keep the table within the page.
+    h.push_str("<th>Perm</th><th>Corrupt</th><th>Large</th><th>Missing</th><th>Other</th>");
+    h.push_str("<th>Verdict</th><th title=\"BadItemLimit\">BIL</th><th title=\"Suggested BadItemLimit\">Suggested BIL</th></tr></thead>\n<tbody>\n");
+    for m in a.mailboxes.iter().take(MAILBOXES_SHOWN) {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"#mbx-{id}\">{label}</a></td>{input}<td>{status}</td><td class=\"ft\">{ft}</td>",
+            id = anchor(m),
+            label = esc(&m.label()),
+            input =
+                if several { format!("<td>{}</td>", esc(&m.input_path)) } else { String::new() },
+            status = esc(&status_text(m)),
+            ft = esc(m.mailbox.failure_type.as_deref().unwrap_or(NONE)),
+        );
+        for (_, n) in m.classes.iter() {
+            let _ = write!(h, "<td class=\"n\">{n}</td>");
+        }
+        let suggested = match m.limits.suggested_bad_item_limit {
+            Some(n) => render::suggested_limit(n, m.limits.requires_accept_large_data_loss),
+            None => NONE.into(),
+        };
+        let _ = writeln!(
+            h,
+            "<td><span class=\"v v-{v}\">{v}</span></td><td class=\"n\">{bil}</td><td class=\"n\">{suggested}</td></tr>",
+            v = m.verdict,
+            bil = render::limit(m.mailbox.bad_item_limit),
+        );
+    }
+    h.push_str("</tbody>\n</table></div>\n");
+    more(h, a.mailboxes.len(), MAILBOXES_SHOWN, "mailboxes");
+    h.push_str("</section>\n");
+}
+
+/// The note under a capped table.
+fn more(h: &mut String, total: usize, shown: usize, what: &str) {
+    if total > shown {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\">{} more {what} are in the JSON and CSV output.</p>",
+            total - shown
+        );
+    }
+}
+
+fn steps(h: &mut String, run: &Run) {
+    h.push_str("<section id=\"steps\">\n<h2>Verdict and next steps per mailbox</h2>\n");
+    for (a, steps) in run.mailboxes().take(MAILBOXES_SHOWN) {
+        let open =
+            if steps.iter().any(|s| s.severity == Severity::Critical) { " open" } else { "" };
+        let _ = write!(
+            h,
+            "<details id=\"mbx-{id}\"{open}>\n<summary>{label} — <span class=\"v v-{v}\">{v}</span> — {n}</summary>\n\
+             <p class=\"muted\">{status}{limit}</p>\n",
+            id = anchor(a),
+            label = esc(&a.label()),
+            v = a.verdict,
+            n = plural(steps.len() as u64, "step", "steps"),
+            status = esc(&status_text(a)),
+            limit =
+                a.limits.failing_limit.map(|l| format!("; failing limit: {l}")).unwrap_or_default(),
+        );
+        if steps.is_empty() {
+            h.push_str("<p>Nothing to do.</p>\n");
+        } else {
+            h.push_str(&steps_html(steps));
+        }
+        h.push_str("</details>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn principals(h: &mut String, run: &Run) {
+    let a = &run.analysis;
+    h.push_str("<section id=\"principals\">\n<h2>Top principals</h2>\n");
+    if a.principals.is_empty() {
+        h.push_str("<p>No principal mapping errors.</p>\n</section>\n");
+        return;
+    }
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>Side</th><th>Principal</th><th>SID</th><th>Mailboxes</th><th>Folders</th><th>Items</th><th>Affected</th></tr></thead>\n<tbody>\n");
+    for p in a.principals.iter().take(PRINCIPALS_SHOWN) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{side}</td><td>{name}</td><td><code>{sid}</code></td><td class=\"n\">{m}</td><td class=\"n\">{f}</td><td class=\"n\">{o}</td><td>{aff}</td></tr>",
+            side = p.side,
+            name = esc(p.short_name().unwrap_or(NONE)),
+            sid = esc(p.sid.as_deref().unwrap_or(NONE)),
+            m = p.mailboxes,
+            f = p.folders,
+            o = p.occurrences,
+            aff = esc(&p.affected.join(", ")),
+        );
+    }
+    h.push_str("</tbody>\n</table></div>\n");
+    more(h, a.principals.len(), PRINCIPALS_SHOWN, "principals");
+    h.push_str("<details>\n<summary>Next steps per principal</summary>\n");
+    for (p, steps) in run.principals().take(PRINCIPALS_SHOWN) {
+        let _ = writeln!(
+            h,
+            "<h3>{} ({} side)</h3>",
+            esc(&render::principal_name(
+                p.sid.as_deref(),
+                p.alias.as_deref(),
+                p.display_name.as_deref()
+            )),
+            p.side
+        );
+        h.push_str(&steps_html(steps));
+    }
+    h.push_str("</details>\n</section>\n");
+}
+
+fn failures(h: &mut String, run: &Run) {
+    h.push_str("<section id=\"failures\">\n<h2>Failures other than bad items' own</h2>\n");
+    let rows = &run.analysis.failures;
+    if rows.is_empty() {
+        h.push_str("<p>None.</p>\n");
+    } else {
+        h.push_str("<table>\n<thead><tr><th>Failure type</th><th>Kind</th><th>Count</th><th>Meaning</th></tr></thead>\n<tbody>\n");
+        for r in rows {
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&r.failure_type),
+                if r.transient { "transient" } else { "permanent" },
+                r.occurrences,
+                esc(remediate::failure_meaning(&r.failure_type).unwrap_or(NONE)),
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn inputs(h: &mut String, run: &Run) {
+    h.push_str("<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<thead><tr><th>Path</th><th>Encoding</th><th>Objects</th><th>Mailboxes</th><th>Error</th></tr></thead>\n<tbody>\n");
+    for i in &run.analysis.inputs {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(&i.path),
+            esc(i.encoding.unwrap_or(NONE)),
+            i.objects,
+            i.mailboxes,
+            esc(i.error.as_deref().unwrap_or(NONE)),
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// A stable, safe fragment id: the mailbox's input and position.
+fn anchor(a: &MailboxAnalysis) -> String {
+    format!("{}-{}", a.mailbox.input, a.mailbox.index)
+}
+
+fn status_text(a: &MailboxAnalysis) -> String {
+    let m = &a.mailbox;
+    match (&m.status, &m.status_detail) {
+        (Some(s), Some(d)) if s != d => format!("{s} ({d})"),
+        (Some(s), _) => s.clone(),
+        (None, Some(d)) => d.clone(),
+        (None, None) => NONE.into(),
+    }
+}
+
+fn steps_html(steps: &[Suggestion]) -> String {
+    let mut h = String::from("<ol class=\"steps\">\n");
+    for s in steps {
+        let _ = write!(
+            h,
+            "<li><span class=\"sev sev-{sev}\">{sev}</span> <code>{id}</code> {finding}\n<p>{text}</p>\n",
+            sev = s.severity,
+            id = s.id,
+            finding = esc(&s.finding),
+            text = esc(&s.text),
+        );
+        if !s.commands.is_empty() {
+            h.push_str("<pre><code>");
+            let mut shell = None;
+            for c in s.commands.iter().take(COMMANDS_SHOWN) {
+                if shell != Some(c.shell) {
+                    let _ = writeln!(h, "# {}", esc(c.shell.label()));
+                    shell = Some(c.shell);
+                }
+                let _ = writeln!(h, "{}", esc(&c.line));
+            }
+            if s.commands.len() > COMMANDS_SHOWN {
+                let _ = writeln!(
+                    h,
+                    "# … and {} more: mrs-triage remediate INPUT... -o fix.ps1",
+                    s.commands.len() - COMMANDS_SHOWN
+                );
+            }
+            h.push_str("</code></pre>\n");
+        }
+        h.push_str("</li>\n");
+    }
+    h.push_str("</ol>\n");
+    h
+}

@@ -1,0 +1,429 @@
+//! The exported tables (mailboxes, bad items, principals, failures, batches,
+//! folders) as one typed model: each column is declared once with its name
+//! and kind, and CSV, Parquet, the export JSON and NDJSON all render the
+//! same rows from it. Rows are produced one at a time from the run, so a
+//! streaming format never holds a whole table.
+
+use std::borrow::Cow;
+use std::io;
+
+use crate::analysis::{Category, Class, GroupRow, Verdict};
+use crate::exchange::model::Limit;
+use crate::pipeline::Run;
+
+/// What a column holds, which decides how each format writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text from a report or a key of ours.
+    Text,
+    /// A count (or an index) we computed.
+    Count,
+    /// A size in bytes.
+    Bytes,
+    /// A timestamp as exported (xsd dateTime text, or a log's local time).
+    Time,
+    /// A yes/no.
+    Flag,
+    /// A BadItemLimit or LargeItemLimit: a count, or `unlimited`.
+    Limit,
+}
+
+impl Kind {
+    /// Whether the column holds numbers (Parquet `UInt64`).
+    pub fn is_number(self) -> bool {
+        matches!(self, Kind::Count | Kind::Bytes)
+    }
+}
+
+/// One column: its header and its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The header, as Excel and `Import-Csv` see it.
+    pub name: Cow<'static, str>,
+    /// What it holds.
+    pub kind: Kind,
+}
+
+/// One cell of a row; its column says what it means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    /// Text.
+    Text(Cow<'a, str>),
+    /// A number (counts and bytes).
+    Number(u64),
+    /// A timestamp as exported.
+    Time(&'a str),
+    /// A yes/no.
+    Flag(bool),
+    /// A limit (never [`Limit::Absent`]: that is [`Cell::Empty`]).
+    Limit(Limit),
+    /// Nothing.
+    Empty,
+}
+
+impl<'a> From<Option<&'a str>> for Cell<'a> {
+    fn from(s: Option<&'a str>) -> Self {
+        s.map_or(Cell::Empty, |s| Cell::Text(Cow::Borrowed(s)))
+    }
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Self {
+        Cell::Text(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
+        Cell::Text(Cow::Owned(s))
+    }
+}
+
+impl From<u64> for Cell<'_> {
+    fn from(n: u64) -> Self {
+        Cell::Number(n)
+    }
+}
+
+impl From<Option<u64>> for Cell<'_> {
+    fn from(n: Option<u64>) -> Self {
+        n.map_or(Cell::Empty, Cell::Number)
+    }
+}
+
+impl From<Limit> for Cell<'_> {
+    fn from(l: Limit) -> Self {
+        match l {
+            Limit::Absent => Cell::Empty,
+            l => Cell::Limit(l),
+        }
+    }
+}
+
+/// Receives the rows of a table, one at a time.
+pub type RowSink<'s, 'r> = dyn FnMut(&[Cell<'r>]) -> io::Result<()> + 's;
+
+/// One table of the export.
+pub struct Table {
+    /// Its name: the file stem (`mailboxes`), the key in the export JSON.
+    pub name: &'static str,
+    /// What one row is, as NDJSON's `type` (`mailbox`).
+    pub row: &'static str,
+    /// The columns, in order.
+    pub columns: Vec<Column>,
+    rows: for<'r> fn(&'r Run, &mut RowSink<'_, 'r>) -> io::Result<()>,
+}
+
+impl Table {
+    /// Feeds every row, in order, to `sink`.
+    pub fn rows<'r>(&self, run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+        (self.rows)(run, sink)
+    }
+}
+
+fn col(name: &'static str, kind: Kind) -> Column {
+    Column { name: Cow::Borrowed(name), kind }
+}
+
+fn text(name: &'static str) -> Column {
+    col(name, Kind::Text)
+}
+
+fn count(name: &'static str) -> Column {
+    col(name, Kind::Count)
+}
+
+/// Every table of the export, in order.
+pub fn tables() -> Vec<Table> {
+    vec![
+        mailboxes(),
+        bad_items(),
+        principals(),
+        failures(),
+        groups("batches", "batch", "Batch"),
+        groups("folders", "folder", "Folder"),
+    ]
+}
+
+fn mailboxes() -> Table {
+    let mut columns = vec![
+        text("Input"),
+        count("Index"),
+        text("SourceType"),
+        text("Identity"),
+        text("DisplayName"),
+        text("Alias"),
+        text("ExchangeGuid"),
+        text("Batch"),
+        text("Status"),
+        text("StatusDetail"),
+        text("FailureType"),
+        col("BadItemLimit", Kind::Limit),
+        col("LargeItemLimit", Kind::Limit),
+        count("BadItemsEncountered"),
+        count("LargeItemsEncountered"),
+        count("MissingItemsEncountered"),
+        text("DataConsistencyScore"),
+        col("TotalMailboxSizeBytes", Kind::Bytes),
+    ];
+    columns.extend(Class::ALL.iter().map(|c| count(c.title())));
+    columns.extend(Category::ALL.iter().map(|c| count(c.key())));
+    columns.extend([
+        text("Verdict"),
+        text("FailingLimit"),
+        count("SuggestedBadItemLimit"),
+        count("SuggestedLargeItemLimit"),
+        col("RequiresAcceptLargeDataLoss", Kind::Flag),
+    ]);
+    Table { name: "mailboxes", row: "mailbox", columns, rows: mailbox_rows }
+}
+
+fn mailbox_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    let mut row: Vec<Cell<'r>> = Vec::new();
+    for a in &run.analysis.mailboxes {
+        let m = &a.mailbox;
+        row.clear();
+        row.extend([
+            a.input_path.as_str().into(),
+            (m.index as u64).into(),
+            m.source_type.map(|s| s.key()).into(),
+            m.identity.as_deref().into(),
+            m.display_name.as_deref().into(),
+            m.alias.as_deref().into(),
+            m.exchange_guid.as_deref().into(),
+            m.batch.as_deref().into(),
+            m.status.as_deref().into(),
+            m.status_detail.as_deref().into(),
+            m.failure_type.as_deref().into(),
+            m.bad_item_limit.into(),
+            m.large_item_limit.into(),
+            m.bad_items_encountered.into(),
+            m.large_items_encountered.into(),
+            m.missing_items_encountered.into(),
+            m.data_consistency_score.as_deref().into(),
+            m.total_mailbox_size.into(),
+        ]);
+        row.extend(a.classes.iter().map(|(_, n)| Cell::Number(n)));
+        row.extend(a.counts.iter().map(|(_, n)| Cell::Number(n)));
+        row.extend([
+            a.verdict.key().into(),
+            a.limits.failing_limit.map(|f| f.key()).into(),
+            a.limits.suggested_bad_item_limit.into(),
+            a.limits.suggested_large_item_limit.into(),
+            Cell::Flag(a.limits.requires_accept_large_data_loss),
+        ]);
+        sink(&row)?;
+    }
+    Ok(())
+}
+
+fn bad_items() -> Table {
+    let columns = vec![
+        text("Input"),
+        count("MailboxIndex"),
+        text("Mailbox"),
+        text("Category"),
+        text("Class"),
+        text("Kind"),
+        text("ListedIn"),
+        text("Folder"),
+        text("Subject"),
+        text("Sender"),
+        text("Recipient"),
+        text("MessageClass"),
+        col("SizeBytes", Kind::Bytes),
+        col("DateSentUtc", Kind::Time),
+        col("DateReceivedUtc", Kind::Time),
+        col("LoggedUtc", Kind::Time),
+        text("FailureType"),
+        text("PrincipalSide"),
+        text("PrincipalSid"),
+        text("PrincipalAlias"),
+        text("PrincipalDisplayName"),
+        text("PrincipalLegacyDN"),
+        text("PrincipalProxies"),
+    ];
+    Table { name: "bad_items", row: "bad_item", columns, rows: bad_item_rows }
+}
+
+fn bad_item_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    let mut row: Vec<Cell<'r>> = Vec::new();
+    for a in &run.analysis.mailboxes {
+        let label = a.label();
+        for (b, c) in a.mailbox.bad_items.iter().zip(&a.classified) {
+            let p = c.principal.as_ref();
+            let value =
+                |f: fn(&crate::exchange::model::PrincipalValues) -> &Option<String>| -> Cell<'r> {
+                    p.and_then(|p| f(p).as_deref()).into()
+                };
+            row.clear();
+            row.extend([
+                a.input_path.as_str().into(),
+                (a.mailbox.index as u64).into(),
+                Cell::Text(Cow::Owned(label.clone())),
+                c.category.key().into(),
+                c.category.class().key().into(),
+                b.kind.as_deref().into(),
+                b.source.map(|s| s.key()).into(),
+                c.folder.as_deref().into(),
+                b.subject.as_deref().into(),
+                b.sender.as_deref().into(),
+                b.recipient.as_deref().into(),
+                b.message_class.as_deref().into(),
+                b.size.into(),
+                b.date_sent.as_deref().map_or(Cell::Empty, Cell::Time),
+                b.date_received.as_deref().map_or(Cell::Empty, Cell::Time),
+                b.timestamp.as_deref().map_or(Cell::Empty, Cell::Time),
+                b.failure.as_ref().and_then(|f| f.failure_type.as_deref()).into(),
+                c.category.side().map(|s| s.key()).into(),
+                value(|p| &p.sid),
+                value(|p| &p.alias),
+                value(|p| &p.display_name),
+                value(|p| &p.legacy_dn),
+                p.filter(|p| !p.proxies.is_empty())
+                    .map_or(Cell::Empty, |p| p.proxies.join("; ").into()),
+            ]);
+            sink(&row)?;
+        }
+    }
+    Ok(())
+}
+
+fn principals() -> Table {
+    let columns = vec![
+        text("Side"),
+        text("Sid"),
+        text("Alias"),
+        text("DisplayName"),
+        text("LegacyDN"),
+        text("Proxies"),
+        count("Mailboxes"),
+        count("Folders"),
+        count("Occurrences"),
+        text("AffectedMailboxes"),
+    ];
+    Table { name: "principals", row: "principal", columns, rows: principal_rows }
+}
+
+fn principal_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    for p in &run.analysis.principals {
+        sink(&[
+            p.side.key().into(),
+            p.sid.as_deref().into(),
+            p.alias.as_deref().into(),
+            p.display_name.as_deref().into(),
+            p.legacy_dn.as_deref().into(),
+            if p.proxies.is_empty() { Cell::Empty } else { p.proxies.join("; ").into() },
+            (p.mailboxes as u64).into(),
+            (p.folders as u64).into(),
+            p.occurrences.into(),
+            p.affected.join("; ").into(),
+        ])?;
+    }
+    Ok(())
+}
+
+fn failures() -> Table {
+    let columns = vec![
+        text("Input"),
+        count("MailboxIndex"),
+        text("Mailbox"),
+        text("FailureType"),
+        col("Transient", Kind::Flag),
+        text("Side"),
+        col("TimestampUtc", Kind::Time),
+        text("Message"),
+    ];
+    Table { name: "failures", row: "failure", columns, rows: failure_rows }
+}
+
+fn failure_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    for a in &run.analysis.mailboxes {
+        let label = a.label();
+        for f in &a.mailbox.failures {
+            sink(&[
+                a.input_path.as_str().into(),
+                (a.mailbox.index as u64).into(),
+                Cell::Text(Cow::Owned(label.clone())),
+                f.failure_type.as_deref().into(),
+                Cell::Flag(f.is_transient()),
+                f.side.as_deref().into(),
+                f.timestamp.as_deref().map_or(Cell::Empty, Cell::Time),
+                f.message.as_deref().map(|m| m.lines().next().unwrap_or("")).into(),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The per-batch or per-folder roll-up: mailboxes, failed moves, bad items,
+/// mailboxes per verdict and bad items per class.
+fn groups(name: &'static str, row: &'static str, key: &'static str) -> Table {
+    let mut columns = vec![text(key), count("Mailboxes"), count("FailedMoves"), count("BadItems")];
+    columns.extend(Verdict::ALL.iter().map(|v| count(v.key())));
+    columns.extend(Class::ALL.iter().map(|c| count(c.title())));
+    let rows: for<'r> fn(&'r Run, &mut RowSink<'_, 'r>) -> io::Result<()> =
+        if name == "batches" { batch_rows } else { folder_rows };
+    Table { name, row, columns, rows }
+}
+
+fn batch_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    group_rows(&run.analysis.batches, sink)
+}
+
+fn folder_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    group_rows(&run.analysis.folders, sink)
+}
+
+fn group_rows<'r>(groups: &'r [GroupRow], sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    let mut row: Vec<Cell<'r>> = Vec::new();
+    for g in groups {
+        row.clear();
+        row.extend([
+            g.key.as_str().into(),
+            g.mailboxes.into(),
+            g.failed_moves.into(),
+            g.bad_items.into(),
+        ]);
+        row.extend(g.verdicts.iter().map(|(_, n)| Cell::Number(n)));
+        row.extend(g.classes.iter().map(|(_, n)| Cell::Number(n)));
+        sink(&row)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of every table of every sample has one cell per column, of
+    /// that column's kind.
+    #[test]
+    fn cells_match_their_columns() {
+        let opts = crate::pipeline::TriageOptions { keep_items: true, ..Default::default() };
+        for sample in crate::synth::samples::samples() {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(sample.file);
+            let bytes = std::fs::read(&path).unwrap();
+            let run = crate::pipeline::triage_reader(sample.file, bytes.as_slice(), &opts).unwrap();
+            for t in tables() {
+                t.rows(&run, &mut |row| {
+                    assert_eq!(row.len(), t.columns.len(), "{}", t.name);
+                    for (c, cell) in t.columns.iter().zip(row) {
+                        let ok = match cell {
+                            Cell::Empty => true,
+                            Cell::Text(_) => c.kind == Kind::Text,
+                            Cell::Number(_) => c.kind.is_number(),
+                            Cell::Time(_) => c.kind == Kind::Time,
+                            Cell::Flag(_) => c.kind == Kind::Flag,
+                            Cell::Limit(_) => c.kind == Kind::Limit,
+                        };
+                        assert!(ok, "{}: {} ({:?}) holds {cell:?}", t.name, c.name, c.kind);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            }
+        }
+    }
+}

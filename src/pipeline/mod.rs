@@ -1,0 +1,20 @@
+//! The triage pipeline: from inputs to one finished [`Run`]. Inputs are
+//! discovered ([`input`]) and read in parallel; each top-level value becomes
+//! mailbox records that are classified, analysed and (with `redact`)
+//! redacted as pool tasks while the input is still being read ([`read`]; a
+//! large file is read as parallel segments, [`segmented`]). The analysed
+//! mailboxes are then rolled up ([`crate::analysis::Analysis::new`]) and
+//! their next steps worked out once ([`crate::remediate::plan`]).
+
+pub mod input;
+mod options;
+mod read;
+mod run;
+mod segmented;
+mod triage;
+
+pub use input::{DiscoveryError, Source, discover};
+pub use options::{InputError, Progress, TriageOptions};
+pub use run::Run;
+pub use segmented::{SEGMENT_BYTES, reads_in_segments};
+pub use triage::{Triaged, triage, triage_reader};
