@@ -31,9 +31,9 @@ pub mod exchange;
 pub mod output;
 pub mod pipeline;
 pub mod remediate;
-pub mod render;
 
 mod keyed;
+mod render;
 mod time;
 
 pub use keyed::Keyed;

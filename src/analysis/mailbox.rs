@@ -145,7 +145,7 @@ pub struct MailboxPrincipal {
 
 /// The key principals are matched on: SID, else LegDN, alias or display
 /// name, lower-cased.
-pub fn principal_key(p: &PrincipalValues) -> String {
+pub(crate) fn principal_key(p: &PrincipalValues) -> String {
     p.sid
         .as_deref()
         .or(p.legacy_dn.as_deref())

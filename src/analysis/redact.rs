@@ -67,6 +67,12 @@ const WELL_KNOWN_FOLDERS: &[&str] = &[
     "Scheduled",
 ];
 
+/// Whether a folder name is one Exchange creates in every mailbox (kept
+/// readable by redaction).
+pub fn is_well_known_folder(name: &str) -> bool {
+    WELL_KNOWN_FOLDERS.iter().any(|w| w.eq_ignore_ascii_case(name))
+}
+
 /// A keyed tokeniser for one run.
 #[derive(Debug, Default)]
 pub struct Redactor {
@@ -113,9 +119,7 @@ impl Redactor {
     pub fn folder(&self, path: &str) -> String {
         path.split('/')
             .map(|part| {
-                if part.is_empty()
-                    || WELL_KNOWN_FOLDERS.iter().any(|w| w.eq_ignore_ascii_case(part))
-                {
+                if part.is_empty() || is_well_known_folder(part) {
                     part.to_string()
                 } else {
                     self.token("folder", part)

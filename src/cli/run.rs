@@ -41,7 +41,7 @@ fn sources(msg: &Messages, input: &InputConfig) -> Vec<Source> {
     }
     let (sources, errors) = pipeline::discover(&input.args);
     for e in &errors {
-        msg.error(ExitStatus::NoInput, format_args!("{}: {}", e.arg, e.message));
+        msg.error(ExitStatus::NoInput, e);
     }
     sources
 }

@@ -226,7 +226,7 @@ impl<'a> View<'a> {
 }
 
 /// RequestStatus members (Exchange 2013 numbering).
-pub const REQUEST_STATUS: &[(i64, &str)] = &[
+pub(crate) const REQUEST_STATUS: &[(i64, &str)] = &[
     (0, "None"),
     (1, "Queued"),
     (2, "InProgress"),
@@ -240,7 +240,7 @@ pub const REQUEST_STATUS: &[(i64, &str)] = &[
 ];
 
 /// RequestState (StatusDetail) members that decide verdicts.
-pub const REQUEST_STATE: &[(i64, &str)] = &[
+pub(crate) const REQUEST_STATE: &[(i64, &str)] = &[
     (2, "Queued"),
     (3, "InProgress"),
     (10, "CopyingMessages"),
@@ -260,7 +260,7 @@ pub const REQUEST_STATE: &[(i64, &str)] = &[
 ];
 
 /// BadItemKind members.
-pub const BAD_ITEM_KIND: &[(i64, &str)] = &[
+pub(crate) const BAD_ITEM_KIND: &[(i64, &str)] = &[
     (0, "MissingItem"),
     (1, "CorruptItem"),
     (2, "LargeItem"),
@@ -277,15 +277,15 @@ pub const BAD_ITEM_KIND: &[(i64, &str)] = &[
 ];
 
 /// ExceptionSide members.
-pub const EXCEPTION_SIDE: &[(i64, &str)] = &[(0, "None"), (1, "Source"), (2, "Target")];
+pub(crate) const EXCEPTION_SIDE: &[(i64, &str)] = &[(0, "None"), (1, "Source"), (2, "Target")];
 
 /// An enum without a number table: names only.
-pub const NAMES_ONLY: &[(i64, &str)] = &[];
+pub(crate) const NAMES_ONLY: &[(i64, &str)] = &[];
 
 /// The byte count of a ByteQuantifiedSize text such as
 /// `1.2 GB (1,288,490,188 bytes)`, whatever the thousands separator; also a
 /// bare `123 B`/`123 bytes`.
-pub fn byte_count(text: &str) -> Option<u64> {
+pub(crate) fn byte_count(text: &str) -> Option<u64> {
     let t = text.trim();
     if let Some(open) = t.rfind('(') {
         let inner = &t[open + 1..];

@@ -43,7 +43,7 @@ impl Exporter for Csv {
 }
 
 /// A text cell, neutralised when it could start a formula.
-pub fn safe_text(s: &str, opts: CsvOptions) -> Cow<'_, str> {
+pub(crate) fn safe_text(s: &str, opts: CsvOptions) -> Cow<'_, str> {
     if opts.neutralise_formulas && s.starts_with(['=', '+', '-', '@', '\t', '\r', '\n', '\0']) {
         Cow::Owned(format!("'{s}"))
     } else {
@@ -54,7 +54,7 @@ pub fn safe_text(s: &str, opts: CsvOptions) -> Cow<'_, str> {
 /// An xsd dateTime (`2024-05-14T09:01:02.1234567+02:00`) as Excel-friendly
 /// UTC text `2024-05-14 07:01:02`; other text (a culture-formatted log time)
 /// is returned as it is.
-pub fn utc_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn utc_text(s: &str) -> Cow<'_, str> {
     match crate::time::xsd_epoch_seconds(s) {
         Some(t) => Cow::Owned(crate::time::utc_text(t)),
         None => Cow::Borrowed(s),
@@ -77,7 +77,7 @@ fn cell_text<'a>(cell: &'a Cell<'_>, opts: CsvOptions) -> Cow<'a, str> {
 }
 
 /// Writes one table (BOM, header, CRLF rows).
-pub fn write_table(
+pub(crate) fn write_table(
     out: &mut dyn Write,
     run: &Run,
     table: &Table,

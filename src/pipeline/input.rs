@@ -85,7 +85,50 @@ pub struct DiscoveryError {
     /// The argument.
     pub arg: String,
     /// What went wrong.
-    pub message: String,
+    pub reason: Reason,
+}
+
+/// What went wrong with an argument.
+#[derive(Debug)]
+pub enum Reason {
+    /// A glob pattern that does not parse.
+    InvalidPattern(glob::PatternError),
+    /// A glob pattern that matches no file.
+    NoMatch,
+    /// A folder with no export in it.
+    EmptyFolder,
+    /// An archive with no export in it.
+    EmptyArchive,
+    /// An archive that cannot be read.
+    Archive(io::Error),
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::InvalidPattern(e) => write!(f, "invalid pattern: {e}"),
+            Reason::NoMatch => f.write_str("no file matches this pattern"),
+            Reason::EmptyFolder => f.write_str("no .xml, .clixml or .zip file in this folder"),
+            Reason::EmptyArchive => f.write_str("no .xml or .clixml entry in this archive"),
+            Reason::Archive(e) => write!(f, "cannot read archive: {e}"),
+        }
+    }
+}
+
+impl std::fmt::Display for DiscoveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.arg, self.reason)
+    }
+}
+
+impl std::error::Error for DiscoveryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.reason {
+            Reason::InvalidPattern(e) => Some(e),
+            Reason::Archive(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// The extensions taken from folders and archives.
@@ -127,10 +170,7 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
             match glob::glob(&text) {
                 Ok(paths) => paths.filter_map(Result::ok).collect(),
                 Err(e) => {
-                    errors.push(DiscoveryError {
-                        arg: text,
-                        message: format!("invalid pattern: {e}"),
-                    });
+                    errors.push(DiscoveryError { arg: text, reason: Reason::InvalidPattern(e) });
                     continue;
                 }
             }
@@ -138,8 +178,7 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
             vec![arg.clone()]
         };
         if paths.is_empty() {
-            errors
-                .push(DiscoveryError { arg: text, message: "no file matches this pattern".into() });
+            errors.push(DiscoveryError { arg: text, reason: Reason::NoMatch });
             continue;
         }
         let before = out.len();
@@ -157,10 +196,7 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
             }
         }
         if out.len() == before && arg.is_dir() {
-            errors.push(DiscoveryError {
-                arg: text,
-                message: "no .xml, .clixml or .zip file in this folder".into(),
-            });
+            errors.push(DiscoveryError { arg: text, reason: Reason::EmptyFolder });
         }
     }
     (out, errors)
@@ -178,19 +214,15 @@ fn add_file(
         return;
     }
     match zip_entries(path) {
-        Ok(entries) if entries.is_empty() => errors.push(DiscoveryError {
-            arg: path.display().to_string(),
-            message: "no .xml or .clixml entry in this archive".into(),
-        }),
+        Ok(entries) if entries.is_empty() => errors
+            .push(DiscoveryError { arg: path.display().to_string(), reason: Reason::EmptyArchive }),
         Ok(entries) => {
             for entry in entries {
                 push(Source::ZipEntry { archive: path.to_path_buf(), entry }, out);
             }
         }
-        Err(e) => errors.push(DiscoveryError {
-            arg: path.display().to_string(),
-            message: format!("cannot read archive: {e}"),
-        }),
+        Err(e) => errors
+            .push(DiscoveryError { arg: path.display().to_string(), reason: Reason::Archive(e) }),
     }
 }
 

@@ -190,7 +190,7 @@ impl Ids {
 /// A report's folder path (`Inbox/Projects`, `/Top of Information Store/…`)
 /// in the form folder cmdlets take (`Inbox\Projects`). Exchange writes a `/`
 /// inside a folder name as U+F8FF in folder paths; it becomes `/` again.
-pub fn folder_path(folder: &str) -> String {
+pub(crate) fn folder_path(folder: &str) -> String {
     let f = folder.trim_start_matches('/');
     let f = f.strip_prefix("Top of Information Store").unwrap_or(f).trim_start_matches('/');
     f.replace('/', "\\").replace('\u{f8ff}', "/")
@@ -198,7 +198,7 @@ pub fn folder_path(folder: &str) -> String {
 
 /// A SID as the reference describes it (`S-1-` and digit groups); only such
 /// values go into AD filter strings.
-pub fn is_sid(s: &str) -> bool {
+pub(crate) fn is_sid(s: &str) -> bool {
     s.strip_prefix("S-1-").is_some_and(|r| {
         !r.is_empty()
             && r.split('-').all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))

@@ -25,7 +25,7 @@ use crate::analysis::Analysis;
 pub mod command;
 pub mod knowledge;
 pub mod mailbox;
-pub mod powershell;
+pub(crate) mod powershell;
 pub mod principal;
 pub mod step;
 

@@ -11,6 +11,7 @@ mod fixtures;
 mod html;
 mod proptests;
 mod reader;
+mod redact;
 mod remediate;
 mod roundtrip;
 mod samples;

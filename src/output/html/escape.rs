@@ -4,7 +4,7 @@
 use crate::render::sanitize;
 
 /// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let visible = sanitize(s);
     let mut out = String::with_capacity(visible.len());
     for c in visible.chars() {

@@ -25,7 +25,7 @@ use crate::render::{self, NONE, plural};
 mod charts;
 mod escape;
 
-pub use escape::esc;
+pub(crate) use escape::esc;
 
 /// The policy in the page's `<meta http-equiv>`.
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \

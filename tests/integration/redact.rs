@@ -1,0 +1,176 @@
+//! `--redact` leaves nothing personal in any output: every output of every
+//! sample (terminal table, summary JSON, HTML, the CSV folder, the script,
+//! the export JSON, NDJSON, CSV and Parquet) is searched for every clear
+//! value the same sample gives without `--redact`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use assert_cmd::Command;
+use mrs_triage::analysis::redact::is_well_known_folder;
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("mrs-triage").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("COLUMNS", "120").env_remove("NO_COLOR");
+    c
+}
+
+fn run(args: &[&str], out: &Path) {
+    let o = bin().args(args).arg(out).output().unwrap();
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The personal values of a sample, from its unredacted export: names,
+/// aliases, addresses (and their local parts), legacyExchangeDNs, proxies,
+/// subjects, senders, recipients and folder names that are not well-known.
+fn clear_values(sample: &str) -> BTreeSet<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clear.json");
+    run(&["export", "-q", "-f", "json", sample, "-o"], &path);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut out = BTreeSet::new();
+    let mut add = |v: &str| {
+        let v = v.trim();
+        // Numbers (a folder named `2019`) also occur in dates and counts.
+        let words = v.chars().any(char::is_alphabetic);
+        if v.chars().count() >= 4 && words && !v.starts_with("S-1-") && !is_guid(v) {
+            out.insert(v.to_string());
+            if let Some((local, _)) = v.split_once('@') {
+                out.insert(local.to_string());
+            }
+        }
+    };
+    let tables = &doc["tables"];
+    let fields: &[(&str, &[&str])] = &[
+        ("mailboxes", &["Identity", "DisplayName", "Alias"]),
+        (
+            "bad_items",
+            &[
+                "Subject",
+                "Sender",
+                "Recipient",
+                "PrincipalAlias",
+                "PrincipalDisplayName",
+                "PrincipalLegacyDN",
+            ],
+        ),
+        ("principals", &["Alias", "DisplayName", "LegacyDN"]),
+    ];
+    for (table, names) in fields {
+        for row in tables[table].as_array().unwrap() {
+            for n in *names {
+                if let Some(v) = row[n].as_str() {
+                    add(v);
+                }
+            }
+        }
+    }
+    for row in tables["bad_items"].as_array().unwrap() {
+        if let Some(f) = row["Folder"].as_str() {
+            f.split('/').filter(|p| !is_well_known_folder(p)).for_each(&mut add);
+        }
+        if let Some(p) = row["PrincipalProxies"].as_str() {
+            for proxy in p.split("; ") {
+                add(proxy.split_once(':').map_or(proxy, |(_, v)| v));
+            }
+        }
+    }
+    out
+}
+
+fn is_guid(s: &str) -> bool {
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// Every output of `sample` with `--redact`, as text (Parquet read back).
+fn redacted_outputs(sample: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut texts = Vec::new();
+    for (name, args) in [
+        ("table", vec!["summary", "--color", "never"]),
+        ("ascii", vec!["summary", "--ascii"]),
+        ("json", vec!["summary", "--format", "json"]),
+    ] {
+        let o = bin().args(&args).args(["--redact", sample]).output().unwrap();
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        texts.push((name.to_string(), String::from_utf8(o.stdout).unwrap()));
+    }
+    let o = bin()
+        .args(["summary", "-q", "--redact", sample, "--html"])
+        .arg(d.join("report.html"))
+        .arg("--csv")
+        .arg(d.join("summary-csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "html: {}", String::from_utf8_lossy(&o.stderr));
+    run(&["remediate", "-q", "--redact", sample, "-o"], &d.join("fix.ps1"));
+    run(&["export", "-q", "--redact", "-f", "json", sample, "-o"], &d.join("export.json"));
+    run(&["export", "-q", "--redact", "-f", "ndjson", sample, "-o"], &d.join("export.ndjson"));
+    run(&["export", "-q", "--redact", "-f", "csv", sample, "-o"], &d.join("export-csv"));
+    run(&["export", "-q", "--redact", "-f", "parquet", sample, "-o"], &d.join("parquet"));
+    for entry in walk(d) {
+        let name = entry.strip_prefix(d).unwrap().display().to_string();
+        let text = if entry.extension().is_some_and(|e| e == "parquet") {
+            parquet_text(&entry)
+        } else {
+            String::from_utf8(std::fs::read(&entry).unwrap()).unwrap()
+        };
+        texts.push((name, text));
+    }
+    texts
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out.sort();
+    out
+}
+
+fn parquet_text(path: &Path) -> String {
+    use polars::prelude::*;
+    let df = ParquetReader::new(std::fs::File::open(path).unwrap()).finish().unwrap();
+    let mut text = String::new();
+    for c in df.columns() {
+        if let Ok(s) = c.str() {
+            for v in s.iter().flatten() {
+                text.push_str(v);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn no_clear_value_of_any_sample_is_in_any_redacted_output() {
+    let samples = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")).unwrap();
+    let mut checked = 0;
+    for sample in samples {
+        let path = sample.unwrap().path();
+        if path.extension().is_none_or(|e| e != "xml") {
+            continue;
+        }
+        let rel = format!("samples/{}", path.file_name().unwrap().to_string_lossy());
+        let clear = clear_values(&rel);
+        let outputs = redacted_outputs(&rel);
+        assert!(outputs.len() >= 18, "{rel}: every output written");
+        for (name, text) in &outputs {
+            for v in &clear {
+                assert!(!text.contains(v.as_str()), "{rel}: {name} shows {v:?}");
+            }
+            checked += 1;
+        }
+        let json = &outputs.iter().find(|(n, _)| n == "json").unwrap().1;
+        assert!(
+            json.contains("\"mailbox-") || json.contains("\"user-"),
+            "{rel}: tokens keep their kind"
+        );
+    }
+    assert!(checked > 100, "{checked} outputs checked");
+}
