@@ -241,7 +241,7 @@ fn samples(msg: &Messages, args: &SamplesArgs) {
     }
     for sample in crate::synth::samples::samples() {
         match crate::synth::write_sample(&sample, &args.dir) {
-            Ok(path) => eprintln!("wrote {}", path.display()),
+            Ok(path) => msg.note(format_args!("wrote {}", path.display())),
             Err(e) => {
                 let path = args.dir.join(sample.file);
                 msg.error(

@@ -1,7 +1,7 @@
 //! The bundled samples: each a realistic export that demonstrates one
 //! situation an admin meets, with what the tool must find in it.
 
-use super::{BadSpec, FailureSpec, ItemSpec, MailboxKind, MailboxSpec, Shape, SpecLimit};
+use super::spec::{BadSpec, FailureSpec, ItemSpec, MailboxKind, MailboxSpec, Shape, SpecLimit};
 
 /// How a sample file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
