@@ -4,12 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::util::{bin, samples};
 
 fn render(samples: &[&str], html: &Path) {
-    let out = Command::cargo_bin("mrs-triage")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = bin()
         .args(samples)
         .arg("--html")
         .arg(html)
@@ -31,12 +29,8 @@ fn html_snapshot() {
 fn the_page_is_inert_and_escapes_report_text() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
-    let all: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let all: Vec<String> =
+        samples().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
     render(&refs, &html);
     let page = std::fs::read_to_string(&html).unwrap();
