@@ -8,7 +8,6 @@ mod corpus;
 mod exports;
 mod fixtures;
 mod html;
-mod reader;
 mod remediate;
 mod roundtrip;
 mod samples;
