@@ -1,7 +1,10 @@
 //! The reader on data it did not see written, from folders outside the
 //! repository (`../shared/corpus/`; never copied in): the genuine Exchange
-//! exports (`MRS_TRIAGE_CORPUS`, `exchange-clixml`) and the edge-case corpus
-//! with PowerShell's outcomes (`MRS_TRIAGE_EDGE_CORPUS`, `clixml-edge`).
+//! exports (`MRS_TRIAGE_CORPUS`, `exchange-clixml`), more of them from
+//! Exchange 2019 (`MRS_TRIAGE_E19_CORPUS`, `exchange-clixml-e19`), real
+//! PowerShell output from other public repositories (`MRS_TRIAGE_WILD_CORPUS`,
+//! `clixml-wild`), and the edge-case corpus with PowerShell's outcomes
+//! (`MRS_TRIAGE_EDGE_CORPUS`, `clixml-edge`).
 //!
 //! Every test here is `#[ignore]`d, so that `cargo test` needs no corpus;
 //! `.ci/run` sets the variables and runs them with `-- --ignored`. Run
@@ -124,14 +127,33 @@ fn every_file_reads(var: &str) -> Outcome {
     Outcome { files: files.len(), empty, values }
 }
 
-// The value count is psrpcore's too (tools/psrpcore_compare.py compares
-// every value of the folder with it).
+// The value counts below are psrpcore's too (tools/psrpcore_compare.py
+// compares every value of these folders with it).
 
 #[test]
 #[ignore = "needs MRS_TRIAGE_CORPUS: the genuine Exchange exports (shared/corpus/exchange-clixml)"]
 fn every_genuine_exchange_export_reads() {
     let got = every_file_reads("MRS_TRIAGE_CORPUS");
     assert_eq!(got, Outcome { files: 129, empty: 1, values: 819 });
+}
+
+#[test]
+#[ignore = "needs MRS_TRIAGE_E19_CORPUS: the Exchange 2019 exports (shared/corpus/exchange-clixml-e19)"]
+fn every_exchange_2019_export_reads() {
+    let got = every_file_reads("MRS_TRIAGE_E19_CORPUS");
+    assert_eq!(got, Outcome { files: 105, empty: 2, values: 1276 });
+}
+
+/// Export-Clixml, PowerShellGet and PSSerializer output from public
+/// repositories (see the folder's PROVENANCE.md), Windows PowerShell 5.1
+/// (UTF-16 LE, CRLF) and PowerShell 7 (UTF-8) alike. Only the files with a
+/// licence of their own are in the folder; the truncated `Get-Process`
+/// export PROVENANCE.md lists is not among them, so every file must read.
+#[test]
+#[ignore = "needs MRS_TRIAGE_WILD_CORPUS: real PowerShell output from other repositories (shared/corpus/clixml-wild)"]
+fn every_file_powershell_wrote_elsewhere_reads() {
+    let got = every_file_reads("MRS_TRIAGE_WILD_CORPUS");
+    assert_eq!(got, Outcome { files: 13, empty: 0, values: 15 });
 }
 
 #[test]
