@@ -2,9 +2,9 @@
 """Cross-check `mrs-triage dump` against the psrpcore CLIXML deserializer, leaf by leaf.
 
 A developer tool, not a dependency of the project: run it in a throwaway venv
-that has psrpcore (`python3 -m venv /tmp/pyref && /tmp/pyref/bin/pip install psrpcore`).
+that has psrpcore (`python3 -m venv /tmp/venv-psrp && /tmp/venv-psrp/bin/pip install psrpcore`).
 
-    /tmp/pyref/bin/python tools/psrpcore_compare.py --bin target/debug/mrs-triage FILE_OR_DIR...
+    /tmp/venv-psrp/bin/python tools/psrpcore_compare.py --bin target/debug/mrs-triage FILE_OR_DIR...
 
 For every file it runs our `dump` and psrpcore's `deserialize_clixml`, walks both
 trees together (our JSON mapping drives the walk: it says which element each value
@@ -39,7 +39,13 @@ ALLOWED = {
     "type-name-escapes": "psrpcore does not decode `_xHHHH_` in <T> type names; PowerShell does (the writer "
     "encodes T text with EncodeString), and so does dump",
     "wrapped-object": "an Obj whose base value is another Obj (a PSObject wrapping a PSObject): psrpcore merges "
-    "both objects' properties into one; dump keeps the nesting as written (@value), so the union is compared",
+    "both objects' properties into one, the outer object's replacing the inner's of the same name; dump keeps the "
+    "nesting as written (@value), so the merge is compared",
+    "informational-record": "psrpcore rebuilds every Obj typed System.Management.Automation.{Verbose,Debug,Warning}"
+    "Record as a live record (Message, InvocationInfo, PipelineIterationInfo; ToString dropped), the PSRP "
+    "stream-message decoding of MS-PSRP 2.2.3.16; Import-Clixml rebuilds only CimInstance and the types types.ps1xml "
+    "marks for rehydration, so PowerShell's object is the property bag as written, with its ToString, and so is "
+    "dump's: the type names and the message are compared",
     "empty-root": "psrpcore cannot parse an empty `<Objs ... />` root; PowerShell reads it as a file with no "
     "objects, and so does dump",
 }
@@ -267,28 +273,24 @@ class Comparer:
                 self.diff(path + ".@types", ours["@types"], meta.type_names)
         elif ours["@types"] != meta.type_names and ours["@types"]:
             self.allow("deserialized-prefix", path)
+        if isinstance(theirs, pst.InformationalRecord) and "InformationalRecord_Message" in ours:
+            self.allow("informational-record", path)
+            self.leaf(path + ".InformationalRecord_Message", ours["InformationalRecord_Message"], theirs.Message)
+            return
         if "@tostring" in ours:
             self.leaves += 1
             if ours["@tostring"] != meta.to_string:
                 self.diff(path + ".@tostring", ours["@tostring"], meta.to_string)
-        # Properties: Props then MS, in document order.
-        ours_props = []
-        for k, v in ours.items():
-            if k.startswith("@@"):
-                ours_props.append((k[1:], v))
-            elif k.startswith("@ms."):
-                ours_props.append((k[4:], v))
-            elif not k.startswith("@"):
-                ours_props.append((k, v))
+        ours_props = self.properties_of(ours)
         theirs_props = [(p.name, p) for p in list(meta.adapted_properties) + list(meta.extended_properties)]
         wrapped = ours.get("@value")
         if isinstance(wrapped, dict) and "@types" in wrapped:
-            inner = [(k, v) for k, v in wrapped.items() if not k.startswith("@")]
-            union = inner + ours_props
-            if sorted(n for n, _ in union) == sorted(n for n, _ in theirs_props):
+            merged = dict(self.properties_of(wrapped))
+            merged.update(ours_props)
+            if sorted(merged) == sorted(n for n, _ in theirs_props):
                 self.allow("wrapped-object", path)
                 by_name = dict(theirs_props)
-                for name, ov in union:
+                for name, ov in merged.items():
                     self.value(f"{path}.{name}", ov, by_name[name].get_value(theirs))
                 return
         if [n for n, _ in ours_props] != [n for n, _ in theirs_props]:
@@ -330,6 +332,19 @@ class Comparer:
                 self.value(path + ".@value", base, theirs)
             else:
                 self.leaf(path + ".@value", base, self.base_of(theirs))
+
+    @staticmethod
+    def properties_of(ours):
+        """An object's properties in our dump, Props then MS, in document order."""
+        props = []
+        for k, v in ours.items():
+            if k.startswith("@@"):
+                props.append((k[1:], v))
+            elif k.startswith("@ms."):
+                props.append((k[4:], v))
+            elif not k.startswith("@"):
+                props.append((k, v))
+        return props
 
     @staticmethod
     def base_of(theirs):

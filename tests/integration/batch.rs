@@ -2,20 +2,12 @@
 //! redaction, --fail-on and exit codes.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
-}
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("mrs-triage").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use crate::util::{bin, sample};
 
 /// A case folder: two exports at the top, one in a subfolder, one in a zip.
 fn case_folder() -> tempfile::TempDir {

@@ -8,11 +8,7 @@ use std::process::{Command as StdCommand, Stdio};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::util::{fixture, objs};
-
-fn bin() -> Command {
-    Command::cargo_bin("mrs-triage").unwrap()
-}
+use crate::util::{BIN, ROOT, bin, fixture, objs, sample};
 
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.assert().success().stderr("").get_output().stdout.clone();
@@ -72,11 +68,8 @@ fn invalid_input_is_exit_65_and_the_other_files_are_still_dumped() {
     let bad = dir.path().join("bad.xml");
     // Line 3, column 3: line 1 is the 80-byte root tag, line 2 `  <S>ok</S>`
     // is 11 bytes, so the element is at byte 81 + 12 + 2.
-    std::fs::write(
-        &bad,
-        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\n  <S>ok</S>\n  <I32>x</I32>\n  <S>never</S>\n</Objs>\n",
-    )
-    .unwrap();
+    std::fs::write(&bad, format!("{ROOT}\n  <S>ok</S>\n  <I32>x</I32>\n  <S>never</S>\n</Objs>\n"))
+        .unwrap();
     let small = fixture("small.xml");
     let want_small = stdout_of(bin().arg("dump").arg(&small));
     let assert = bin().arg("dump").arg(&bad).arg(&small).assert().code(65);
@@ -165,7 +158,7 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
     let big = dir.path().join("big.xml");
     std::fs::write(&big, objs(&"<S>some text that fills the pipe quickly</S>".repeat(200_000)))
         .unwrap();
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("mrs-triage"))
+    let mut child = StdCommand::new(BIN)
         .arg("dump")
         .arg(&big)
         .stdout(Stdio::piped())
@@ -199,9 +192,12 @@ fn output_to_a_named_pipe_writes_through_it() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    let sample =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch-wave3.utf16.xml");
-    bin().arg(&sample).args(["--format", "json", "-o"]).arg(&fifo).assert().success();
+    bin()
+        .arg(sample("batch-wave3.utf16.xml"))
+        .args(["--format", "json", "-o"])
+        .arg(&fifo)
+        .assert()
+        .success();
     // Checked before joining: had the pipe been replaced, its reader would
     // wait forever.
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");

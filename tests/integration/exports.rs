@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::util::bin;
 
 /// A mix of samples that fills every table: items of every class, failures,
 /// several batches, a migration user and a flattened report.
@@ -15,12 +15,6 @@ const INPUTS: [&str; 4] = [
     "samples/flattened.xml",
     "samples/migration-user-dcs.xml",
 ];
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("mrs-triage").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("COLUMNS", "120").env_remove("NO_COLOR");
-    c
-}
 
 fn export(format: &str, out: &Path, inputs: &[&str]) {
     let o =

@@ -9,21 +9,11 @@ use mrs_triage::clixml::{
     Resolve, TextTag, UIntTag, UnknownElement, Value,
 };
 use mrs_triage::decode::Encoding;
-use mrs_triage::dump;
 
-use crate::util::{fixture, objs};
-
-/// The root start tag PowerShell writes; 80 bytes, so line 2 of a document
-/// that starts with `ROOT\n` begins at byte 81.
-const ROOT: &str =
-    r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">"#;
+use crate::util::{ROOT, fixture, json, objs, s, utf16};
 
 // ---------------------------------------------------------------------------
 // Helpers: building expected values and reading inputs.
-
-fn s(text: &str) -> Value {
-    Value::Text(TextTag::S, text.to_string())
-}
 
 fn text(tag: TextTag, text: &str) -> Value {
     Value::Text(tag, text.to_string())
@@ -152,23 +142,6 @@ fn assert_error(e: &Error, kind: ErrorKind, line: u64, column: u64, offset: u64)
 
 fn invalid(tag: &'static str, text: &str) -> ErrorKind {
     ErrorKind::InvalidValue { tag, text: text.to_string() }
-}
-
-fn utf16(text: &str, little_endian: bool, bom: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend_from_slice(if little_endian { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
-    }
-    for unit in text.encode_utf16() {
-        out.extend_from_slice(&if little_endian { unit.to_le_bytes() } else { unit.to_be_bytes() });
-    }
-    out
-}
-
-fn json(value: &Value) -> String {
-    let mut out = Vec::new();
-    dump::write_value(&mut out, value).unwrap();
-    String::from_utf8(out).unwrap()
 }
 
 // ---------------------------------------------------------------------------
@@ -320,7 +293,7 @@ fn numbers_at_and_beyond_their_limits() {
     let got = read_body(
         "<By>0</By><SB>127</SB><I16>32767</I16><U16>0</U16><I32>2147483647</I32>\
          <I64>9223372036854775807</I64><U64>0</U64><I32> 42 </I32><I64>+42</I64>\
-         <B>1</B><B>0</B><B> false </B><C>0</C><C>65</C>",
+         <B>1</B><B>0</B><B> false </B><C>0</C><C>65</C><D>79228162514264337593543950335.0</D>",
     );
     assert_eq!(
         got,
@@ -339,6 +312,8 @@ fn numbers_at_and_beyond_their_limits() {
             Value::Bool(false),
             text(TextTag::C, "\0"),
             text(TextTag::C, "A"),
+            // The largest .NET decimal, kept as written.
+            text(TextTag::D, "79228162514264337593543950335.0"),
         ]
     );
     for (doc, tag, bad) in [
@@ -384,7 +359,7 @@ fn floats_and_their_special_values() {
     assert_eq!(got[7], Value::Single(f32::MAX));
     assert_eq!(got[8], Value::Single(f32::NEG_INFINITY));
     let dumped: Vec<String> = got.iter().map(json).collect();
-    assert_eq!(&dumped[..3], [r#""INF""#, r#""-INF""#, r#""NaN""#]);
+    assert_eq!(&dumped[..4], [r#""INF""#, r#""-INF""#, r#""NaN""#, "-0.0"]);
 }
 
 #[test]
@@ -418,6 +393,29 @@ fn objects_in_any_child_order_and_last_base_wins() {
     assert_eq!(
         got[1],
         obj(Object { base: Some(Base::Value(obj(object(2, &["A"])))), ..object(1, &[]) })
+    );
+    // As dumped: adapted, then extended properties, then the base value; an
+    // object without a type list has an empty one.
+    assert_eq!(
+        json(&got[0]),
+        r#"{"@types":["A"],"@id":0,"@tostring":"t","p":"2","m":"1","@value":"last"}"#
+    );
+    assert_eq!(json(&got[1]), r#"{"@types":[],"@id":1,"@value":{"@types":["A"],"@id":2}}"#);
+}
+
+#[test]
+fn dictionary_entries_keep_order_and_duplicates() {
+    // `Key` and `Value` are found by name, in either order; a repeated key
+    // is kept as a second entry, as PowerShell keeps it.
+    let got = read_body(
+        r#"<Obj RefId="0"><DCT><En><S N="Key">a</S><I32 N="Value">1</I32></En><En><I32 N="Value">2</I32><S N="Key">a</S></En></DCT></Obj>"#,
+    );
+    assert_eq!(
+        got,
+        [obj(Object {
+            base: Some(Base::Entries(vec![(s("a"), i32v(1)), (s("a"), i32v(2))])),
+            ..object(0, &[])
+        })]
     );
 }
 
@@ -568,22 +566,25 @@ fn encodings_expected() -> Vec<Value> {
 fn every_encoding_reads_the_same() {
     let utf8 = std::fs::read(fixture("encodings/utf8.xml")).unwrap();
     let text = String::from_utf8(utf8.clone()).unwrap();
-    let cases: [(&str, Encoding, Vec<u8>); 7] = [
-        ("utf8.xml", Encoding::Utf8, utf8.clone()),
-        ("utf8-bom.xml", Encoding::Utf8Bom, [&[0xEF, 0xBB, 0xBF], &utf8[..]].concat()),
-        ("utf16le-bom.xml", Encoding::Utf16LeBom, utf16(&text, true, true)),
-        ("utf16be-bom.xml", Encoding::Utf16BeBom, utf16(&text, false, true)),
-        ("utf16le.xml", Encoding::Utf16Le, utf16(&text, true, false)),
-        ("utf16be.xml", Encoding::Utf16Be, utf16(&text, false, false)),
-        ("clixml-preamble.xml", Encoding::Utf8, [b"#< CLIXML\r\n", &utf8[..]].concat()),
+    // The file, the encoding detected, its label (in the JSON summary), and
+    // what the file must hold.
+    let cases: [(&str, Encoding, &str, Vec<u8>); 7] = [
+        ("utf8.xml", Encoding::Utf8, "utf-8", utf8.clone()),
+        ("utf8-bom.xml", Encoding::Utf8Bom, "utf-8-bom", [&[0xEF, 0xBB, 0xBF], &utf8[..]].concat()),
+        ("utf16le-bom.xml", Encoding::Utf16LeBom, "utf-16le-bom", utf16(&text, true, true)),
+        ("utf16be-bom.xml", Encoding::Utf16BeBom, "utf-16be-bom", utf16(&text, false, true)),
+        ("utf16le.xml", Encoding::Utf16Le, "utf-16le", utf16(&text, true, false)),
+        ("utf16be.xml", Encoding::Utf16Be, "utf-16be", utf16(&text, false, false)),
+        ("clixml-preamble.xml", Encoding::Utf8, "utf-8", [b"#< CLIXML\r\n", &utf8[..]].concat()),
     ];
     let want = encodings_expected();
-    for (name, encoding, bytes) in cases {
+    for (name, encoding, label, bytes) in cases {
         let file = std::fs::read(fixture(&format!("encodings/{name}"))).unwrap();
         // The fixture files are exactly this transcoding of utf8.xml.
         assert!(file == bytes, "{name} is not utf8.xml transcoded");
         let mut reader = Reader::new(&file[..]).unwrap();
         assert_eq!(reader.encoding(), encoding, "{name}");
+        assert_eq!(reader.encoding().label(), label, "{name}");
         let got: Vec<Value> = reader.by_ref().collect::<Result<_, _>>().unwrap();
         assert_eq!(got, want, "{name}");
     }
@@ -696,7 +697,7 @@ fn a_chain_of_references_reads_with_linear_output() {
         count += 1;
     }
     assert_eq!(count, 10_000);
-    assert!(total < 3 * doc.len(), "{total} JSON bytes for {} input bytes", doc.len());
+    assert!(total < doc.len(), "{total} JSON bytes for {} input bytes", doc.len());
     let last = read(doc.as_bytes()).pop().unwrap();
     assert_eq!(
         json(&last),
@@ -948,6 +949,14 @@ fn a_hundred_thousand_nested_objects_are_an_error_not_a_stack_overflow() {
     let doc = format!("{ROOT}{}{}</Objs>", "<Obj>".repeat(100_000), "</Obj>".repeat(100_000));
     let (_, e) = read_err(doc.as_bytes());
     assert_error(&e, ErrorKind::TooDeep(256), 1, at + 1, at);
+
+    // Objects and member sets alternating: `<Objs>`, 127 × (`<Obj>`, `<MS>`)
+    // (9 bytes a pair) and one `<Obj>` are the 256 levels; the `<MS>` after
+    // them is one too many.
+    let doc = format!("{ROOT}{}", "<Obj><MS>".repeat(100_000));
+    let (_, e) = read_err(doc.as_bytes());
+    let at = 80 + 127 * 9 + 5;
+    assert_error(&e, ErrorKind::TooDeep(256), 1, at + 1, at);
 }
 
 #[test]
@@ -991,9 +1000,9 @@ fn oversized_tags_and_comments() {
 fn oversized_value_spanning_many_buffers() {
     // A 1 MB string against a 100 kB limit: refused while streaming, before
     // the whole string is buffered. The error lies inside the string.
-    let opts = Options { max_value_bytes: 100_000, ..Options::default() };
+    let opts = || Options { max_value_bytes: 100_000, ..Options::default() };
     let doc = format!("{ROOT}\n  <S>{}</S>\n</Objs>", "x".repeat(1_000_000));
-    let (_, e) = read_err_unchecked(doc.as_bytes(), opts);
+    let (_, e) = read_err_unchecked(doc.as_bytes(), opts());
     assert_eq!(e.kind, ErrorKind::ValueTooLarge(100_000));
     let text_start = 81 + 5;
     assert!(
@@ -1002,6 +1011,12 @@ fn oversized_value_spanning_many_buffers() {
         e.position.offset
     );
     assert_eq!(e.position.line, Some(2));
+
+    // Cut off inside the string, no markup after it at all: still too large
+    // (found before the end of the input), not truncated.
+    let doc = format!("{ROOT}\n  <S>{}", "x".repeat(1_000_000));
+    let (_, e) = read_err_unchecked(doc.as_bytes(), opts());
+    assert_eq!(e.kind, ErrorKind::ValueTooLarge(100_000));
 }
 
 #[test]
@@ -1064,6 +1079,10 @@ fn doctype_is_refused_and_nothing_expanded() {
     let (values, e) = read_err(doc.as_bytes());
     assert_eq!(values, []);
     assert_error(&e, ErrorKind::Doctype, 2, 1, 22);
+    // At the very start of a file without a declaration, the same.
+    let (values, e) = read_err(b"<!DOCTYPE lol [<!ENTITY a \"aaaa\">]>\n<Objs><S>&a;</S></Objs>");
+    assert_eq!(values, []);
+    assert_error(&e, ErrorKind::Doctype, 1, 1, 0);
 
     // Inside the root it is refused too.
     let doc = format!("{ROOT}\n<!DOCTYPE x>\n</Objs>");
@@ -1118,4 +1137,42 @@ fn errors_display_with_line_and_column() {
     let doc = format!("{ROOT}\n  <I32>x</I32>\n</Objs>");
     let (_, e) = read_err(doc.as_bytes());
     assert_eq!(e.to_string(), "2:3: invalid <I32> value \"x\"");
+}
+
+// ---------------------------------------------------------------------------
+// Regressions found by fuzzing (see fuzz/regressions/).
+
+#[test]
+fn positions_after_a_clixml_line_count_that_line() {
+    let doc = format!("#< CLIXML\n{ROOT}\n<B>x</B></Objs>");
+    let (_, e) = read_err(doc.as_bytes());
+    let line3 = doc.find("<B>").unwrap() as u64;
+    assert_error(&e, invalid("B", "x"), 3, 1, line3);
+}
+
+#[test]
+fn comments_and_attributes_full_of_lt_are_still_bounded() {
+    let opts = || Options { max_value_bytes: 4096, ..Options::default() };
+    let body = "x<".repeat(200_000);
+    for doc in [
+        format!("{ROOT}<!--{body}--><S>a</S></Objs>"),
+        format!("{ROOT}<S N=\"{body}\">a</S></Objs>"),
+        format!("{ROOT}<?pi {body}?><S>a</S></Objs>"),
+    ] {
+        let (_, e) = read_err_with(doc.as_bytes(), opts());
+        assert_eq!(e.kind, ErrorKind::ValueTooLarge(4096), "{}", &doc[..120]);
+    }
+}
+
+#[test]
+fn the_reference_scan_is_not_fooled_by_attribute_values() {
+    let doc = objs(r#"<Obj RefId="0"/><Ref N="a>b" RefId="0"/><Ref N="RefId" RefId="0"/><S>x</S>"#);
+    let plan = mrs_triage::clixml::scan_references(doc.as_bytes()).unwrap();
+    assert_eq!(plan.len(), 1);
+    let opts = Options { resolve: Resolve::Planned(plan), ..Options::default() };
+    let mut reader = Reader::with_options(doc.as_bytes(), opts).unwrap();
+    for _ in 0..3 {
+        reader.next().unwrap().unwrap();
+        assert!(reader.resolve(&RefId::Num(0)).is_some());
+    }
 }

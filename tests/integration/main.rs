@@ -9,8 +9,6 @@ mod corpus;
 mod exports;
 mod fixtures;
 mod html;
-mod proptests;
-mod reader;
 mod redact;
 mod remediate;
 mod roundtrip;

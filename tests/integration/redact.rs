@@ -6,15 +6,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use assert_cmd::Command;
 use mrs_triage::analysis::redact::is_well_known_folder;
 use serde_json::Value;
 
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("mrs-triage").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("COLUMNS", "120").env_remove("NO_COLOR");
-    c
-}
+use crate::util::{bin, samples};
 
 fn run(args: &[&str], out: &Path) {
     let o = bin().args(args).arg(out).output().unwrap();
@@ -149,13 +144,8 @@ fn parquet_text(path: &Path) -> String {
 
 #[test]
 fn no_clear_value_of_any_sample_is_in_any_redacted_output() {
-    let samples = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")).unwrap();
     let mut checked = 0;
-    for sample in samples {
-        let path = sample.unwrap().path();
-        if path.extension().is_none_or(|e| e != "xml") {
-            continue;
-        }
+    for path in samples() {
         let rel = format!("samples/{}", path.file_name().unwrap().to_string_lossy());
         let clear = clear_values(&rel);
         let outputs = redacted_outputs(&rel);

@@ -2,17 +2,12 @@
 //! prescribes appear with the computed values, in JSON and in the script, and
 //! the script generated from every sample is inert (every line a comment).
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn tool() -> Command {
-    let mut c = Command::cargo_bin("mrs-triage").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("COLUMNS", "120");
-    c
-}
+use crate::util::{bin, samples};
 
 fn summary(sample: &str) -> Value {
-    let out = tool().args(["summary", "--format", "json", sample]).output().unwrap();
+    let out = bin().args(["summary", "--format", "json", sample]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -128,15 +123,11 @@ fn transient_failures_mean_wait_and_a_transient_stop_means_resume() {
 #[test]
 fn the_script_of_every_sample_is_inert() {
     let dir = tempfile::tempdir().unwrap();
-    let samples: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/samples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .collect();
+    let samples = samples();
     assert!(samples.len() >= 7);
     for sample in samples {
         let target = dir.path().join("fix.ps1");
-        let out = tool().arg("remediate").arg(&sample).arg("-o").arg(&target).output().unwrap();
+        let out = bin().arg("remediate").arg(&sample).arg("-o").arg(&target).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let bytes = std::fs::read(&target).unwrap();
         let text = std::str::from_utf8(&bytes).unwrap();
@@ -168,10 +159,10 @@ fn the_script_of_every_sample_is_inert() {
 
 #[test]
 fn script_to_stdout_and_unwritable_target() {
-    let out = tool().args(["remediate", "samples/target-principals.xml"]).output().unwrap();
+    let out = bin().args(["remediate", "samples/target-principals.xml"]).output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("Mailbox 1 of 1: leeg"));
-    let out = tool()
+    let out = bin()
         .args(["remediate", "samples/target-principals.xml", "-o", "/nonexistent-dir/fix.ps1"])
         .output()
         .unwrap();

@@ -1,7 +1,8 @@
 //! Writer ⇄ reader round trips: random value trees written with
 //! `clixml::writer` (every encoding, newline and float style) read back
 //! exactly (floats bit for bit), rewriting what was read gives the same bytes,
-//! and arbitrary bytes never make the reader panic.
+//! and neither arbitrary bytes nor written documents with bytes overwritten
+//! make the reader (or `dump` of what it reads) panic.
 
 use std::sync::Arc;
 
@@ -11,6 +12,8 @@ use mrs_triage::clixml::{
     UnknownElement, Value,
 };
 use proptest::prelude::*;
+
+use crate::util::ROOT;
 
 // ---------------------------------------------------------------- strategies
 
@@ -451,41 +454,106 @@ proptest! {
     }
 }
 
+/// Reads `bytes` to the end with the never-panic properties' small limits:
+/// the number of errors met, or `None` when the input is refused up front
+/// (e.g. a UTF-32 BOM), which is a fine outcome too.
+fn errors_met(bytes: &[u8], resolve: Resolve) -> Option<usize> {
+    let opts = Options { max_depth: 16, max_value_bytes: 512, resolve, ..Options::default() };
+    let reader = Reader::with_options(bytes, opts).ok()?;
+    Some(reader.filter(Result::is_err).count())
+}
+
+/// `body` alone, or after a valid BOM and root start tag (`prefix` 1 to 3),
+/// so that the element grammar is reached too.
+fn after_prefix(prefix: usize, body: &[u8]) -> Vec<u8> {
+    let root = ROOT.as_bytes();
+    let mut bytes = match prefix {
+        0 => Vec::new(),
+        1 => root.to_vec(),
+        2 => [&[0xEF, 0xBB, 0xBF][..], root].concat(),
+        _ => [0xFF, 0xFE].into_iter().chain(root.iter().flat_map(|&b| [b, 0])).collect(),
+    };
+    bytes.extend_from_slice(body);
+    bytes
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// Arbitrary bytes end in values or an error, never a panic; alone or
-    /// after a valid BOM and root start tag, so that the element grammar is
-    /// reached too.
+    /// Arbitrary bytes end in values or an error, never a panic, and the
+    /// iterator ends right after an error.
     #[test]
     fn arbitrary_bytes_never_panic(
-        body in prop::collection::vec(any::<u8>(), 0..1024),
+        body in prop::collection::vec(any::<u8>(), 0..2048),
         prefix in prop::sample::select(vec![0usize, 1, 2, 3]),
         resolve in any::<bool>(),
     ) {
-        const ROOT: &[u8] = b"<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
-        let mut bytes = match prefix {
-            0 => Vec::new(),
-            1 => ROOT.to_vec(),
-            2 => [&[0xEF, 0xBB, 0xBF][..], ROOT].concat(),
-            _ => [0xFF, 0xFE].into_iter().chain(ROOT.iter().flat_map(|&b| [b, 0])).collect(),
-        };
-        bytes.extend_from_slice(&body);
-        let opts = Options {
-            max_depth: 16,
-            max_value_bytes: 512,
-            resolve: if resolve { Resolve::CurrentValue } else { Resolve::None },
-            ..Options::default()
-        };
-        // Refusing the input up front (e.g. a UTF-32 BOM) is a fine outcome too.
-        if let Ok(reader) = Reader::with_options(&bytes[..], opts) {
-            let mut errors = 0;
-            for v in reader {
-                errors += usize::from(v.is_err());
-            }
-            // The iterator ends right after an error.
-            prop_assert!(errors <= 1);
+        let resolve = if resolve { Resolve::CurrentValue } else { Resolve::None };
+        let errors = errors_met(&after_prefix(prefix, &body), resolve);
+        prop_assert!(errors.unwrap_or(0) <= 1);
+    }
+
+    /// A written document with a few bytes overwritten: reading it and
+    /// dumping every value read neither panics.
+    #[test]
+    fn mutated_documents_never_panic(
+        values in prop::collection::vec(value(), 1..3),
+        seed in any::<u64>(),
+        enc in encoding(),
+        newline in newline(),
+        cuts in prop::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+    ) {
+        let mut bytes = write(&linked(values, seed), enc, newline, FloatStyle::NetCore);
+        for (at, b) in cuts {
+            let i = at % bytes.len();
+            bytes[i] = b;
         }
+        let opts = Options { resolve: Resolve::CurrentValue, ..Options::default() };
+        if let Ok(reader) = Reader::with_options(&bytes[..], opts) {
+            for v in reader.flatten() {
+                mrs_triage::dump::write_value(&mut Vec::new(), &v).unwrap();
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- regressions
+//
+// Failures proptest once shrank to (kept from the regression file of the
+// former `proptests.rs`, whose seeds do not replay under these strategies).
+
+#[test]
+fn regression_arbitrary_bytes() {
+    const BODY: [u8; 68] = [
+        129, 105, 28, 22, 17, 231, 147, 225, 171, 29, 169, 240, 174, 232, 65, 100, 245, 245, 197,
+        75, 6, 215, 63, 171, 205, 161, 151, 169, 13, 195, 112, 65, 176, 217, 58, 81, 221, 143, 81,
+        99, 43, 233, 82, 224, 203, 133, 172, 143, 193, 97, 200, 17, 99, 167, 11, 1, 241, 55, 172,
+        36, 89, 216, 65, 174, 171, 104, 159, 27,
+    ];
+    for prefix in 0..4 {
+        for resolve in [Resolve::None, Resolve::CurrentValue] {
+            let errors = errors_met(&after_prefix(prefix, &BODY), resolve);
+            assert!(errors.unwrap_or(0) <= 1, "prefix {prefix}");
+        }
+    }
+}
+
+/// A member set whose only member's name holds control characters, C1
+/// controls, an astral character and CJK, written as UTF-16 with CRLF.
+#[test]
+fn regression_member_set_with_control_characters_in_utf16_crlf() {
+    let set = vec![Property {
+        name: "\r\n\t\0\u{85}\u{7f} 😀 中文".into(),
+        value: Value::Bool(false),
+    }];
+    let values = vec![Value::Obj(Arc::new(Object {
+        id: Some(RefId::Num(0)),
+        members: vec![Property { name: "".into(), value: Value::MemberSet(set) }],
+        ..Object::default()
+    }))];
+    for style in [FloatStyle::NetCore, FloatStyle::NetFramework] {
+        let back = read(&write(&values, OutputEncoding::Utf16LeBom, "\r\n", style)).unwrap();
+        assert_eq!(exact_all(&back), exact_all(&values));
     }
 }
 

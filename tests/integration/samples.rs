@@ -1,21 +1,12 @@
 //! The bundled samples: each must give exactly what `samples/README.md` says,
 //! and the files must be what the generator writes.
 
-use assert_cmd::Command;
 use serde_json::Value;
-use std::path::PathBuf;
 
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
-}
+use crate::util::{bin, sample};
 
 fn summary(name: &str) -> Value {
-    let out = Command::cargo_bin("mrs-triage")
-        .unwrap()
-        .args(["summary", "--format", "json"])
-        .arg(sample(name))
-        .output()
-        .unwrap();
+    let out = bin().args(["summary", "--format", "json"]).arg(sample(name)).output().unwrap();
     assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -196,7 +187,7 @@ fn flattened_reports() {
 #[test]
 fn samples_are_what_the_generator_writes() {
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("mrs-triage").unwrap().arg("samples").arg(dir.path()).assert().success();
+    bin().arg("samples").arg(dir.path()).assert().success();
     let mut n = 0;
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let entry = entry.unwrap();

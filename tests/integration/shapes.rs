@@ -1,21 +1,15 @@
 //! The export shapes the triage engine must understand, each as a small
 //! hand-written CLIXML document run through `mrs-triage summary --format json`.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::util::objs;
+use crate::util::{bin, objs};
 
 fn summary_of(doc: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.xml");
     std::fs::write(&path, objs(doc)).unwrap();
-    let out = Command::cargo_bin("mrs-triage")
-        .unwrap()
-        .args(["--format", "json"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = bin().args(["--format", "json"]).arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -17,7 +17,7 @@ use mrs_triage::clixml::{
 };
 use mrs_triage::decode::Decoder;
 
-use crate::util::Trickle;
+use crate::util::{Trickle, s, utf16};
 
 /// How the input is read: as one slice, or `n` bytes per `read` call.
 #[derive(Clone, Copy, Debug)]
@@ -26,7 +26,14 @@ enum Reads {
     Bytes(usize),
 }
 
-const READS: [Reads; 4] = [Reads::Whole, Reads::Bytes(1), Reads::Bytes(3), Reads::Bytes(7)];
+const READS: [Reads; 6] = [
+    Reads::Whole,
+    Reads::Bytes(1),
+    Reads::Bytes(2),
+    Reads::Bytes(3),
+    Reads::Bytes(7),
+    Reads::Bytes(64),
+];
 
 /// Everything a reader yields: values, then the error if any.
 fn outcome(bytes: &[u8], reads: Reads) -> Vec<Result<Value, Error>> {
@@ -54,12 +61,8 @@ fn encode(text: &str, enc: Enc) -> Vec<u8> {
     match enc {
         Enc::Utf8 => text.as_bytes().to_vec(),
         Enc::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
-        Enc::Utf16LeBom => {
-            let mut v = vec![0xFF, 0xFE];
-            text.encode_utf16().for_each(|u| v.extend_from_slice(&u.to_le_bytes()));
-            v
-        }
-        Enc::Utf16Be => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        Enc::Utf16LeBom => utf16(text, true, true),
+        Enc::Utf16Be => utf16(text, false, false),
     }
 }
 
@@ -95,10 +98,6 @@ fn chunk_ends<R: Read>(input: R) -> Vec<usize> {
     }
 }
 
-fn s(text: &str) -> Value {
-    Value::Text(TextTag::S, text.to_string())
-}
-
 /// Tricky snippets and the values they read as.
 fn tricky() -> Vec<(&'static str, Vec<Value>)> {
     vec![
@@ -117,6 +116,17 @@ fn tricky() -> Vec<(&'static str, Vec<Value>)> {
                 members: vec![Property { name: "é &".into(), value: s("v") }],
                 ..Object::default()
             }))],
+        ),
+        (
+            "<Obj RefId=\"1\"><TN RefId=\"1\"><T>A</T></TN></Obj><Ref RefId=\"1\" />",
+            vec![
+                Value::Obj(Arc::new(Object {
+                    id: Some(RefId::Num(1)),
+                    types: vec!["A".to_string()].into(),
+                    ..Object::default()
+                })),
+                Value::Ref(RefId::Num(1)),
+            ],
         ),
         (
             "<C>233</C><Nil /><Db>1E+20</Db>",

@@ -1,16 +1,9 @@
 //! Snapshots of the summary in each output format, on the bundled batch sample.
 
-use assert_cmd::Command;
+use crate::util::bin;
 
 fn run(args: &[&str]) -> String {
-    let out = Command::cargo_bin("mrs-triage")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("COLUMNS", "120")
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = bin().args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -45,9 +38,7 @@ fn colour_only_when_asked_and_never_with_no_color() {
     assert!(forced.contains("\u{1b}["), "--color always colours");
     let piped = run(&["samples/healthy.xml"]);
     assert!(!piped.contains("\u{1b}["), "not a terminal: no colour");
-    let out = Command::cargo_bin("mrs-triage")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = bin()
         .env("NO_COLOR", "1")
         .args(["samples/healthy.xml", "--color", "auto"])
         .output()
@@ -61,9 +52,7 @@ fn json_to_a_file_is_written_atomically_and_one_bad_input_does_not_stop_the_othe
     let bad = dir.path().join("broken.xml");
     std::fs::write(&bad, "<Objs Version=\"1.1.0.1\"><S>cut off").unwrap();
     let target = dir.path().join("out.json");
-    let out = Command::cargo_bin("mrs-triage")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = bin()
         .args(["samples/healthy.xml"])
         .arg(&bad)
         .args(["--format", "json", "-o"])
