@@ -9,6 +9,7 @@ mod corpus;
 mod exports;
 mod fixtures;
 mod html;
+mod outputs;
 mod redact;
 mod remediate;
 mod roundtrip;
