@@ -8,5 +8,15 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    mrs_triage::cli::main().into()
+    let config = match mrs_triage::cli::parse() {
+        Ok(config) => config,
+        Err(status) => return status.into(),
+    };
+    if let Some(n) = config.threads() {
+        // polars sizes its own thread pool from this variable when it first
+        // needs it; `-j N` is meant for every pool. SAFETY: no other thread
+        // has been started yet, so nothing reads the environment meanwhile.
+        unsafe { std::env::set_var("POLARS_MAX_THREADS", n.to_string()) };
+    }
+    mrs_triage::cli::execute(config).into()
 }

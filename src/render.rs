@@ -45,6 +45,26 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text in ASCII only (`--ascii`): the typographic characters the tool
+/// writes become their ASCII forms (`…` → `...`, `“` → `"`, `×` → `x`), any
+/// other non-ASCII character a visible `\u{…}` escape.
+pub fn ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if c.is_ascii() => out.push(c),
+            '…' => out.push_str("..."),
+            '\u{201c}' | '\u{201d}' | '\u{201e}' => out.push('"'),
+            '\u{2018}' | '\u{2019}' => out.push('\''),
+            '\u{2013}' | '\u{2014}' => out.push('-'),
+            '\u{d7}' => out.push('x'),
+            '\u{b7}' => out.push('-'),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
+}
+
 /// A BadItemLimit or LargeItemLimit: `10`, `unlimited`, or `not set` when
 /// the export does not give it.
 pub fn limit(l: Limit) -> Cow<'static, str> {
@@ -136,5 +156,6 @@ mod tests {
         assert_eq!(some_of(["a", "b", "c"], 2), "a, b and 1 more");
         assert_eq!(first_line("\n  x  \ny"), "x");
         assert_eq!(principal_name(Some("S-1"), None, Some("Finance")), "Finance (S-1)");
+        assert_eq!(ascii("… “Ré” ×2"), "... \"R\\u{e9}\" x2");
     }
 }

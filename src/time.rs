@@ -47,6 +47,12 @@ pub fn utc_text(secs: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// ISO 8601 UTC (`2024-05-14T07:01:02Z`) of seconds since the epoch.
+pub fn iso_utc(secs: i64) -> String {
+    let t = utc_text(secs);
+    format!("{}T{}Z", &t[..10], &t[11..])
+}
+
 // Howard Hinnant's civil-date algorithms (proleptic Gregorian calendar).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -80,6 +86,7 @@ mod tests {
         assert_eq!(xsd_epoch_seconds("2024-05-14T07:01:02"), Some(z));
         assert_eq!(utc_text(z), "2024-05-14 07:01:02");
         assert_eq!(utc_text(0), "1970-01-01 00:00:00");
+        assert_eq!(iso_utc(z), "2024-05-14T07:01:02Z");
         assert_eq!(xsd_epoch_seconds("14.05.2024 09:01:02"), None);
         assert_eq!(xsd_epoch_seconds("2024-13-14T07:01:02Z"), None);
         assert_eq!(xsd_epoch_seconds("2024-05-14T07:01:02+0é:00"), None);

@@ -8,24 +8,20 @@ use clap::{Args, Parser, Subcommand};
 /// Turns Exchange mailbox move reports (Export-CliXml) into answers: which bad
 /// items are only permissions, which are real data, which principals to fix.
 ///
-/// Without a subcommand, `mrs-triage FILE...` runs `summary`.
+/// Without a command, `mrs-triage INPUT...` runs `summary`. Options may come
+/// before or after the command.
 #[derive(Debug, Parser)]
 #[command(
     name = "mrs-triage",
     version,
     max_term_width = 100,
-    args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true,
+    arg_required_else_help = true,
     after_long_help = MAIN_HELP
 )]
 pub struct Cli {
-    /// What to do (default: summary).
+    /// What to do (`summary` when the first argument is an input).
     #[command(subcommand)]
-    pub command: Option<Command>,
-
-    /// Arguments of the default command (summary).
-    #[command(flatten)]
-    pub summary: SummaryArgs,
+    pub command: Command,
 }
 
 const MAIN_HELP: &str = "\
@@ -39,22 +35,28 @@ Examples:
   mrs-triage wave3.xml --html report.html      a self-contained HTML report
   mrs-triage dump report.xml                   the raw CLIXML objects as NDJSON
 
+An input named like a command is given as ./export or after --.
+
 EXIT STATUS:
   0   done; every input was read (also --help, --version, and a closed pipe)
   1   done, and findings of the --fail-on class exist
-  2   usage error (bad flag or value)
+  2   usage error (bad flag or value; an output that would replace an input)
   65  at least one input is not valid CLIXML; the other inputs were still processed
   66  an input could not be opened, or a pattern matched nothing
+  70  an internal error (a bug; please report it)
   73  the output file could not be written
-  74  an I/O error while reading or writing";
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C); no partial output is left behind";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Classify the bad items of move reports and give a verdict per mailbox (default)
+    #[command(after_long_help = SUMMARY_HELP)]
     Summary(SummaryArgs),
 
-    /// Export every table (mailboxes, bad items, principals, failures)
+    /// Export every table (mailboxes, bad items, principals, failures, batches, folders)
+    #[command(after_long_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Write the next steps as one PowerShell script for review (every line commented out)
     #[command(after_long_help = REMEDIATE_HELP)]
@@ -68,6 +70,47 @@ pub enum Command {
     #[command(after_long_help = DUMP_HELP)]
     Dump(DumpArgs),
 }
+
+const SUMMARY_HELP: &str = "\
+Examples:
+  mrs-triage report.xml                          the summary table of one export
+  mrs-triage report.xml --steps                  ... with every next step in the terminal
+  mrs-triage case-folder -o summary.json         one JSON document (format from the extension)
+  mrs-triage *.xml --html report.html --csv out  also a report page and CSV tables for Excel
+  mrs-triage exports.zip --fail-on data-loss     exit 1 when mail may be lost
+
+-o infers the format from the extension (.json, .html, .txt) when --format is not given;
+a contradiction (-f table -o x.json) is a usage error. - is standard output.
+
+EXIT STATUS:
+  0   done (also when the output pipe is closed early)
+  1   done, and findings of the --fail-on class exist
+  2   usage error (bad flag or value; an output that would replace an input)
+  65  at least one input is not valid CLIXML; the others were still processed
+  66  an input could not be opened, or a pattern matched nothing
+  73  an output file could not be written
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C)";
+
+const EXPORT_HELP: &str = "\
+Examples:
+  mrs-triage export -o tables.json case-folder   every table in one JSON document
+  mrs-triage export -o rows.ndjson *.xml         one JSON object per row, each with a \"type\"
+  mrs-triage export -o tables/ -f csv wave3.xml  Excel-safe CSV files in a folder
+  mrs-triage export -o tables.parquet wave3.xml  Parquet files in the folder tables.parquet
+
+The format comes from -f, else from -o's extension (.json, .ndjson, .jsonl, .csv, .parquet);
+a folder (an existing one, or a path ending in /) means CSV. - is standard output (json,
+ndjson). The JSON forms are documented in the README (mrs-triage.export.v2).
+
+EXIT STATUS:
+  0   done (also when the output pipe is closed early)
+  2   usage error (bad flag or value; an output that would replace an input)
+  65  at least one input is not valid CLIXML; the others were still exported
+  66  an input could not be opened, or a pattern matched nothing
+  73  an output file could not be written
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C); no partial output is left behind";
 
 const DUMP_HELP: &str = "\
 Examples:
@@ -107,6 +150,11 @@ pub struct RemediateArgs {
     /// Inputs and reading options.
     #[command(flatten)]
     pub input: InputArgs,
+
+    /// Replace personal data (names, addresses, subjects, folders) with
+    /// tokens, to share the script safely
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
 
     /// Write the script to this file (written atomically); standard output
     /// when absent or `-`
@@ -169,6 +217,10 @@ pub struct DumpArgs {
     #[arg(required = true, value_name = "INPUT", value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
+    /// When to use colour in messages
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorWhen,
+
     /// Reader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -181,6 +233,8 @@ pub enum SummaryFormat {
     Table,
     /// One `mrs-triage.summary.v1` JSON document
     Json,
+    /// The self-contained HTML report
+    Html,
 }
 
 /// When to use colour.
@@ -224,7 +278,7 @@ pub enum Delimiter {
     Tab,
 }
 
-/// Inputs and how to read them, shared by `summary` and `export`.
+/// Inputs and how to read them, shared by the commands that triage.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
     /// Exports to read: files, folders (walked recursively for .xml, .clixml,
@@ -233,7 +287,7 @@ pub struct InputArgs {
     #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
-    /// Worker threads (default: one per CPU)
+    /// Worker threads (default, and 0: one per CPU; more than that is capped)
     #[arg(short = 'j', long, value_name = "N", help_heading = "Performance")]
     pub threads: Option<usize>,
 
@@ -245,14 +299,9 @@ pub struct InputArgs {
     #[arg(long, help_heading = "Output")]
     pub no_progress: bool,
 
-    /// Replace subjects, senders, recipients, display names and folder names
-    /// with keyed hashes (stable within a run), to share results safely
-    #[arg(long, help_heading = "Output")]
-    pub redact: bool,
-
-    /// CSV field delimiter
-    #[arg(long, value_enum, default_value_t = Delimiter::Comma, value_name = "DELIM", help_heading = "Output")]
-    pub delimiter: Delimiter,
+    /// When to use colour (tables, messages, help)
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorWhen,
 
     /// Reader limits.
     #[command(flatten)]
@@ -266,30 +315,41 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Output format
-    #[arg(short, long, value_enum, default_value_t = SummaryFormat::Table, help_heading = "Output")]
-    pub format: SummaryFormat,
+    /// Output format (default: from -o's extension, else table)
+    #[arg(short, long, value_enum, help_heading = "Output")]
+    pub format: Option<SummaryFormat>,
 
-    /// Write the output to this file instead of standard output
+    /// Write the output to this file instead of standard output (`-`)
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
-    /// Also write the Excel-safe CSV tables (mailboxes, bad_items, principals,
-    /// failures) into this folder
+    /// Also write the Excel-safe CSV tables (mailboxes, bad items, principals,
+    /// failures, batches, folders) into this folder
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub csv: Option<PathBuf>,
 
-    /// Also write a self-contained HTML report (no scripts, no network) to this file
+    /// Also write a self-contained HTML report (no network) to this file (`-`:
+    /// standard output)
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub html: Option<PathBuf>,
 
-    /// When to use colour in tables
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
-    pub color: ColorWhen,
+    /// CSV field delimiter (for --csv)
+    #[arg(long, value_enum, default_value_t = Delimiter::Comma, value_name = "DELIM", help_heading = "Output")]
+    pub delimiter: Delimiter,
 
-    /// Draw tables with ASCII characters (for pasting into tickets)
+    /// Replace personal data (names, addresses, subjects, folders) with
+    /// tokens stable within a run, to share results safely
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
+
+    /// Draw tables with ASCII characters only (for pasting into tickets)
     #[arg(long, help_heading = "Output")]
     pub ascii: bool,
+
+    /// Show every next step in the terminal (by default: the most urgent one
+    /// per mailbox)
+    #[arg(long, help_heading = "Output")]
+    pub steps: bool,
 
     /// Exit with status 1 when findings of this class exist (for scripts)
     #[arg(long, value_enum, value_name = "CLASS", help_heading = "Exit status")]
@@ -316,13 +376,22 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Export format
+    /// Export format (default: from -o's extension)
     #[arg(short, long, value_enum, help_heading = "Output")]
-    pub format: ExportFormat,
+    pub format: Option<ExportFormat>,
 
     /// Output file (json, ndjson; `-` for standard output) or folder (csv, parquet)
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: PathBuf,
+
+    /// CSV field delimiter
+    #[arg(long, value_enum, default_value_t = Delimiter::Comma, value_name = "DELIM", help_heading = "Output")]
+    pub delimiter: Delimiter,
+
+    /// Replace personal data (names, addresses, subjects, folders) with
+    /// tokens stable within a run, to share results safely
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
 }
 
 /// Reader limits shared by the commands that read CLIXML.

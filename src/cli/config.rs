@@ -104,8 +104,6 @@ pub enum Mode {
         outputs: Vec<Output>,
         /// Exit 1 when findings of this class exist.
         fail_on: Option<FailOn>,
-        /// The note after the script is written.
-        script_note: bool,
     },
     /// Print the CLIXML values of the inputs as NDJSON.
     Dump {
@@ -125,29 +123,43 @@ pub struct Config {
     pub mode: Mode,
     /// No notes on stderr (errors are still printed).
     pub quiet: bool,
+    /// Notes about the configuration itself (a capped thread count).
+    pub notes: Vec<String>,
 }
 
-/// Whether to colour output on stdout: `--color` wins, then `NO_COLOR`
-/// (non-empty, per no-color.org), then `CLICOLOR_FORCE`/`CLICOLOR`, then
-/// whether stdout is a terminal (and `TERM` is not `dumb`).
-fn use_color(when: ColorWhen, to_file: bool) -> bool {
+/// A command line that cannot run as given (exit status 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn usage<T>(message: impl Into<String>) -> Result<T, UsageError> {
+    Err(UsageError(message.into()))
+}
+
+/// The colour decision: `--color` wins, then `NO_COLOR` (non-empty, per
+/// no-color.org), then `CLICOLOR_FORCE`/`CLICOLOR`, then whether the stream
+/// is a terminal (and `TERM` is not `dumb`). `None`: decided by the stream.
+pub fn color_choice(when: ColorWhen) -> Option<bool> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            if to_file || var("NO_COLOR").is_some() {
-                false
-            } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-                true
-            } else if var("CLICOLOR").is_some_and(|v| v == "0") {
-                false
-            } else {
-                std::env::var("TERM").map_or(true, |t| t != "dumb")
-                    && std::io::stdout().is_terminal()
-            }
-        }
+        ColorWhen::Always => Some(true),
+        ColorWhen::Never => Some(false),
+        ColorWhen::Auto if var("NO_COLOR").is_some() => Some(false),
+        ColorWhen::Auto if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") => Some(true),
+        ColorWhen::Auto if var("CLICOLOR").is_some_and(|v| v == "0") => Some(false),
+        ColorWhen::Auto if std::env::var("TERM").is_ok_and(|t| t == "dumb") => Some(false),
+        ColorWhen::Auto => None,
     }
+}
+
+/// Whether to colour output on stdout.
+fn use_color(when: ColorWhen, to_stdout: bool) -> bool {
+    to_stdout && color_choice(when).unwrap_or_else(|| std::io::stdout().is_terminal())
 }
 
 /// The width tables wrap at: the terminal's own when stdout is one, else
@@ -157,6 +169,7 @@ fn terminal_width() -> u16 {
         .map(|(w, _)| w.0)
         .filter(|&w| w > 0)
         .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .filter(|&w| w > 0)
         .unwrap_or(120)
 }
 
@@ -168,18 +181,33 @@ fn reader_options(l: &LimitArgs) -> clixml::Options {
     }
 }
 
-fn input_config(i: &InputArgs) -> InputConfig {
-    InputConfig {
-        args: i.inputs.clone(),
-        reader: reader_options(&i.limits),
-        threads: i.threads,
-        progress: !i.quiet && !i.no_progress && std::io::stderr().is_terminal(),
-        redact: i.redact,
+/// The worker threads: `0` or none is one per CPU; more than the CPUs do
+/// not help (the work is reading and classifying) and are capped, with a
+/// note.
+fn threads(asked: Option<usize>, notes: &mut Vec<String>) -> Option<usize> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match asked {
+        None | Some(0) => None,
+        Some(n) if n > cpus => {
+            notes.push(format!("-j {n}: using {cpus} threads, one per CPU (more do not help)"));
+            Some(cpus)
+        }
+        Some(n) => Some(n),
     }
 }
 
-fn csv_options(i: &InputArgs) -> CsvOptions {
-    let delimiter = match i.delimiter {
+fn input_config(i: &InputArgs, redact: bool, notes: &mut Vec<String>) -> InputConfig {
+    InputConfig {
+        args: i.inputs.clone(),
+        reader: reader_options(&i.limits),
+        threads: threads(i.threads, notes),
+        progress: !i.quiet && !i.no_progress && std::io::stderr().is_terminal(),
+        redact,
+    }
+}
+
+fn csv_options(d: Delimiter) -> CsvOptions {
+    let delimiter = match d {
         Delimiter::Comma => b',',
         Delimiter::Semicolon => b';',
         Delimiter::Tab => b'\t',
@@ -187,95 +215,246 @@ fn csv_options(i: &InputArgs) -> CsvOptions {
     CsvOptions { delimiter, ..CsvOptions::default() }
 }
 
+fn is_stdout(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
 /// `-` (or nothing) is standard output; anything else a file.
 fn stream_target(path: Option<&Path>) -> Target {
     match path {
         None => Target::Stdout,
-        Some(p) if p.as_os_str() == "-" => Target::Stdout,
+        Some(p) if is_stdout(p) => Target::Stdout,
         Some(p) => Target::File(p.to_path_buf()),
     }
 }
 
+/// A folder output: `-` is refused (a folder cannot go to standard output,
+/// and no folder named `-` is created).
+fn folder_target(flag: &str, path: &Path) -> Result<Target, UsageError> {
+    if is_stdout(path) {
+        return usage(format!(
+            "{flag} -: a folder of tables cannot go to standard output; give a folder"
+        ));
+    }
+    Ok(Target::Folder(path.to_path_buf()))
+}
+
+/// The lower-cased extension of a path.
+fn extension(p: &Path) -> Option<String> {
+    p.extension().map(|e| e.to_string_lossy().to_lowercase())
+}
+
+/// What an extension says the format is, across commands.
+fn format_of_extension(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "json" => "json",
+        "ndjson" | "jsonl" => "ndjson",
+        "csv" => "csv",
+        "parquet" => "parquet",
+        "html" | "htm" => "html",
+        "ps1" => "ps1",
+        "txt" => "table",
+        "xlsx" => "xlsx",
+        _ => return None,
+    })
+}
+
+fn summary_format_name(f: SummaryFormat) -> &'static str {
+    match f {
+        SummaryFormat::Table => "table",
+        SummaryFormat::Json => "json",
+        SummaryFormat::Html => "html",
+    }
+}
+
+fn export_format_name(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Json => "json",
+        ExportFormat::Ndjson => "ndjson",
+        ExportFormat::Parquet => "parquet",
+    }
+}
+
+/// Where each format is written instead, for the hint of a usage error.
+fn other_command(format: &str) -> &'static str {
+    match format {
+        "ps1" => "the script comes from `mrs-triage remediate -o FILE.ps1`",
+        "csv" => "CSV tables are a folder: --csv DIR, or `mrs-triage export -o DIR`",
+        "ndjson" | "parquet" => "`mrs-triage export -o` writes the tables in that format",
+        "xlsx" => "a workbook is not written by this command",
+        "html" => "the HTML report comes from `mrs-triage summary --html FILE`",
+        "table" => "the terminal table comes from `mrs-triage summary`",
+        _ => "see --help",
+    }
+}
+
 impl Config {
+    /// The worker threads asked for (`None`: one per CPU).
+    pub fn threads(&self) -> Option<usize> {
+        match &self.mode {
+            Mode::Triage { input, .. } | Mode::Dump { input } => input.threads,
+            Mode::Samples(_) | Mode::Generate(_) => None,
+        }
+    }
+
     /// Resolves the parsed command line.
-    pub fn new(cli: Cli) -> Config {
+    pub fn new(cli: Cli) -> Result<Config, UsageError> {
         match cli.command {
-            Some(Command::Summary(args)) => summary(&args),
-            None => summary(&cli.summary),
-            Some(Command::Export(args)) => export(&args),
-            Some(Command::Remediate(args)) => remediate(&args),
-            Some(Command::Dump(args)) => dump(&args),
-            Some(Command::Samples(args)) => Config { mode: Mode::Samples(args), quiet: false },
-            Some(Command::Generate(args)) => Config { mode: Mode::Generate(args), quiet: false },
+            Command::Summary(args) => summary(&args),
+            Command::Export(args) => export(&args),
+            Command::Remediate(args) => remediate(&args),
+            Command::Dump(args) => Ok(dump(&args)),
+            Command::Samples(args) => {
+                Ok(Config { mode: Mode::Samples(args), quiet: false, notes: Vec::new() })
+            }
+            Command::Generate(args) => {
+                Ok(Config { mode: Mode::Generate(args), quiet: false, notes: Vec::new() })
+            }
         }
     }
 }
 
-fn summary(args: &SummaryArgs) -> Config {
+fn summary(args: &SummaryArgs) -> Result<Config, UsageError> {
+    let mut notes = Vec::new();
     let mut outputs = Vec::new();
     if let Some(dir) = &args.csv {
         outputs.push(Output {
-            format: Format::Csv(csv_options(&args.input)),
-            target: Target::Folder(dir.clone()),
+            format: Format::Csv(csv_options(args.delimiter)),
+            target: folder_target("--csv", dir)?,
         });
     }
     if let Some(path) = &args.html {
-        outputs.push(Output { format: Format::Html, target: Target::File(path.clone()) });
+        outputs.push(Output { format: Format::Html, target: stream_target(Some(path)) });
     }
     let target = stream_target(args.output.as_deref());
-    let format = match args.format {
+    let inferred = args.output.as_deref().filter(|p| !is_stdout(p)).and_then(extension);
+    let by_extension = inferred.as_deref().and_then(format_of_extension);
+    let format = match (args.format, by_extension) {
+        (Some(f), Some(e)) if summary_format_name(f) != e => {
+            return usage(format!(
+                "--format {} contradicts -o {} (a .{} file); give one or make them agree",
+                summary_format_name(f),
+                args.output.as_deref().unwrap_or(Path::new("")).display(),
+                inferred.unwrap_or_default()
+            ));
+        }
+        (Some(f), _) => f,
+        (None, Some("json")) => SummaryFormat::Json,
+        (None, Some("html")) => SummaryFormat::Html,
+        (None, Some("table") | None) => SummaryFormat::Table,
+        (None, Some(other)) => {
+            return usage(format!(
+                "-o {}: summary writes a table (.txt), JSON (.json) or HTML (.html); {}",
+                args.output.as_deref().unwrap_or(Path::new("")).display(),
+                other_command(other)
+            ));
+        }
+    };
+    let format = match format {
         SummaryFormat::Json => Format::SummaryJson,
+        SummaryFormat::Html => Format::Html,
         SummaryFormat::Table => Format::Table(TableStyle {
-            color: use_color(args.color, target != Target::Stdout),
+            color: use_color(args.input.color, target == Target::Stdout),
             ascii: args.ascii,
             width: terminal_width(),
+            steps: args.steps,
         }),
     };
     outputs.push(Output { format, target });
-    Config {
+    if outputs.iter().filter(|o| o.target == Target::Stdout).count() > 1 {
+        return usage(
+            "two outputs would go to standard output: give -o FILE for the summary, or a file for --html",
+        );
+    }
+    Ok(Config {
         mode: Mode::Triage {
-            input: input_config(&args.input),
+            input: input_config(&args.input, args.redact, &mut notes),
             outputs,
             fail_on: args.fail_on,
-            script_note: false,
         },
         quiet: args.input.quiet,
-    }
+        notes,
+    })
 }
 
-fn export(args: &ExportArgs) -> Config {
-    let (format, target) = match args.format {
-        ExportFormat::Csv => {
-            (Format::Csv(csv_options(&args.input)), Target::Folder(args.output.clone()))
+fn export(args: &ExportArgs) -> Result<Config, UsageError> {
+    let mut notes = Vec::new();
+    let out = &args.output;
+    let ext = if is_stdout(out) { None } else { extension(out) };
+    let by_extension = ext.as_deref().and_then(format_of_extension);
+    let folder = out.is_dir() || out.as_os_str().to_string_lossy().ends_with(['/', '\\']);
+    let format = match (args.format, by_extension) {
+        (Some(f), Some(e)) if export_format_name(f) != e => {
+            return usage(format!(
+                "-f {} contradicts -o {} (a .{} path); give one or make them agree",
+                export_format_name(f),
+                out.display(),
+                ext.unwrap_or_default()
+            ));
         }
-        ExportFormat::Parquet => (Format::Parquet, Target::Folder(args.output.clone())),
-        ExportFormat::Json => (Format::ExportJson, stream_target(Some(&args.output))),
-        ExportFormat::Ndjson => (Format::Ndjson, stream_target(Some(&args.output))),
+        (Some(f), _) => f,
+        (None, Some("json")) => ExportFormat::Json,
+        (None, Some("ndjson")) => ExportFormat::Ndjson,
+        (None, Some("csv")) => ExportFormat::Csv,
+        (None, Some("parquet")) => ExportFormat::Parquet,
+        (None, None) if folder => ExportFormat::Csv,
+        (None, Some(other)) => {
+            return usage(format!(
+                "-o {}: export writes json, ndjson, csv or parquet; {}",
+                out.display(),
+                other_command(other)
+            ));
+        }
+        (None, None) => {
+            return usage(format!(
+                "-o {}: cannot tell the format from the name; give -f csv|json|ndjson|parquet",
+                out.display()
+            ));
+        }
     };
-    Config {
+    let (format, target) = match format {
+        ExportFormat::Csv => (Format::Csv(csv_options(args.delimiter)), folder_target("-o", out)?),
+        ExportFormat::Parquet => (Format::Parquet, folder_target("-o", out)?),
+        ExportFormat::Json => (Format::ExportJson, stream_target(Some(out))),
+        ExportFormat::Ndjson => (Format::Ndjson, stream_target(Some(out))),
+    };
+    Ok(Config {
         mode: Mode::Triage {
-            input: input_config(&args.input),
+            input: input_config(&args.input, args.redact, &mut notes),
             outputs: vec![Output { format, target }],
             fail_on: None,
-            script_note: false,
         },
         quiet: args.input.quiet,
-    }
+        notes,
+    })
 }
 
-fn remediate(args: &RemediateArgs) -> Config {
-    Config {
+fn remediate(args: &RemediateArgs) -> Result<Config, UsageError> {
+    let mut notes = Vec::new();
+    if let Some(out) = args.output.as_deref().filter(|p| !is_stdout(p))
+        && let Some(f) = extension(out).as_deref().and_then(format_of_extension)
+        && f != "ps1"
+        && f != "table"
+    {
+        return usage(format!(
+            "-o {}: remediate writes a PowerShell script (.ps1); {}",
+            out.display(),
+            other_command(f)
+        ));
+    }
+    Ok(Config {
         mode: Mode::Triage {
-            input: input_config(&args.input),
+            input: input_config(&args.input, args.redact, &mut notes),
             outputs: vec![Output {
                 format: Format::Script,
                 target: stream_target(args.output.as_deref()),
             }],
             fail_on: None,
-            script_note: true,
         },
         quiet: args.input.quiet,
-    }
+        notes,
+    })
 }
 
 fn dump(args: &DumpArgs) -> Config {
@@ -286,7 +465,7 @@ fn dump(args: &DumpArgs) -> Config {
         progress: false,
         redact: false,
     };
-    Config { mode: Mode::Dump { input }, quiet: false }
+    Config { mode: Mode::Dump { input }, quiet: false, notes: Vec::new() }
 }
 
 /// The path a file will have, resolved like an existing one: canonical when

@@ -29,6 +29,11 @@ impl Messages {
         self.record(status);
     }
 
+    /// Prints a warning (even under `-q`) without changing the status.
+    pub fn warning(&self, what: impl Display) {
+        eprintln!("mrs-triage: {}", sanitize(&what.to_string()));
+    }
+
     /// Records a status without a message (findings).
     pub fn record(&self, status: ExitStatus) {
         self.status.set(self.status.get().worst(status));

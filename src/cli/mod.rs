@@ -1,11 +1,14 @@
-//! The command line: clap's definitions ([`args`]), the configuration
-//! resolved from them once ([`config`]), the commands that run it ([`run`]),
-//! the stderr channel ([`messages`]) and the documented exit codes
-//! ([`exit`]). Not part of the documented library: the binary's own layer.
+//! The command line: the argument list arranged for clap ([`argv`]), clap's
+//! definitions ([`args`]), the configuration resolved from them once
+//! ([`config`]), the commands that run it ([`run`]), the stderr channel
+//! ([`messages`]) and the documented exit codes ([`exit`]). Not part of the
+//! documented library: the binary's own layer.
 
 pub mod args;
+pub mod argv;
 pub mod config;
 pub mod exit;
+pub mod interrupt;
 pub mod messages;
 pub mod run;
 
@@ -13,16 +16,60 @@ pub use args::Cli;
 pub use config::Config;
 pub use exit::ExitStatus;
 
-/// Parses the process's arguments, runs the command and returns its status:
-/// everything `main` does.
-pub fn main() -> ExitStatus {
-    use clap::Parser;
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { ExitStatus::Usage } else { ExitStatus::Success };
-        }
+use std::ffi::OsString;
+
+use clap::{CommandFactory, FromArgMatches};
+
+/// The `--color` a command line asks for, found before clap parses it, so
+/// that help and usage errors follow it too.
+fn color_arg(args: &[OsString]) -> args::ColorWhen {
+    let mut it = args.iter().map(|a| a.to_string_lossy());
+    let mut when = None;
+    while let Some(a) = it.next() {
+        let v = match a.strip_prefix("--color") {
+            Some("") => it.next().map(|v| v.into_owned()),
+            Some(v) => v.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        when = v.or(when);
+    }
+    match when.as_deref() {
+        Some("always") => args::ColorWhen::Always,
+        Some("never") => args::ColorWhen::Never,
+        _ => args::ColorWhen::Auto,
+    }
+}
+
+/// Parses the process's arguments into the resolved configuration; a usage
+/// error (or `--help`, `--version`) is printed here and gives the status to
+/// exit with.
+pub fn parse() -> Result<Config, ExitStatus> {
+    let raw: Vec<OsString> = std::env::args_os().collect();
+    let color = match config::color_choice(color_arg(&raw)) {
+        Some(true) => clap::ColorChoice::Always,
+        Some(false) => clap::ColorChoice::Never,
+        None => clap::ColorChoice::Auto,
     };
-    run::run(Config::new(cli))
+    let args = argv::arrange(raw).map_err(|e| {
+        eprintln!("mrs-triage: error: {e}");
+        ExitStatus::Usage
+    })?;
+    let parsed = Cli::command()
+        .color(color)
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = parsed.map_err(|e| {
+        let _ = e.print();
+        if e.use_stderr() { ExitStatus::Usage } else { ExitStatus::Success }
+    })?;
+    Config::new(cli).map_err(|e| {
+        eprintln!("mrs-triage: error: {e}");
+        ExitStatus::Usage
+    })
+}
+
+/// Runs a resolved command and returns its exit status.
+pub fn execute(config: Config) -> ExitStatus {
+    interrupt::install();
+    run::run(config)
 }

@@ -20,10 +20,11 @@ use crate::synth::samples::BulkShape;
 /// Runs the command and returns its exit status.
 pub fn run(config: Config) -> ExitStatus {
     let msg = Messages::new(config.quiet);
+    for n in &config.notes {
+        msg.note(n);
+    }
     match config.mode {
-        Mode::Triage { input, outputs, fail_on, script_note } => {
-            triage(&msg, &input, &outputs, fail_on, script_note)
-        }
+        Mode::Triage { input, outputs, fail_on } => triage(&msg, &input, &outputs, fail_on),
         Mode::Dump { input } => dump(&msg, &input),
         Mode::Samples(args) => samples(&msg, &args),
         Mode::Generate(args) => generate(&msg, &args),
@@ -83,13 +84,7 @@ fn exporter(format: Format) -> Box<dyn Exporter> {
     }
 }
 
-fn triage(
-    msg: &Messages,
-    input: &InputConfig,
-    outputs: &[Output],
-    fail_on: Option<FailOn>,
-    script_note: bool,
-) {
+fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Option<FailOn>) {
     let sources = sources(msg, input);
     if let Some((out, inp)) = overwritten_input(outputs, &sources) {
         msg.error(
@@ -103,6 +98,7 @@ fn triage(
         return;
     }
     let bar = input.progress.then(|| progress_bar(&sources));
+    super::interrupt::set_progress(bar.clone());
     let opts = TriageOptions {
         reader: input.reader.clone(),
         progress: bar.clone().map(|b| Arc::new(Bar(b)) as Arc<dyn Progress>),
@@ -111,6 +107,7 @@ fn triage(
         segment_bytes: None,
     };
     let triaged = pipeline::triage(&sources, &opts);
+    super::interrupt::set_progress(None);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -129,9 +126,22 @@ fn triage(
         }
     }
     let run = &triaged.run;
+    for (i, summary) in run.analysis.inputs.iter().enumerate() {
+        if summary.error.is_none() && summary.mailboxes == 0 {
+            msg.note(format_args!("{}: {}", sources[i].display(), no_report(summary)));
+        }
+    }
+    let read_nothing = !run.analysis.inputs.is_empty()
+        && run.analysis.failed_inputs() == run.analysis.inputs.len();
     for o in outputs {
+        // A table of nothing would look like a clean run: when no input
+        // could be read, the errors above are the whole answer.
+        if read_nothing && matches!(o.format, Format::Table(_)) {
+            msg.warning("no input could be read; nothing to summarise");
+            continue;
+        }
         match output::write(exporter(o.format).as_ref(), run, &o.target) {
-            Ok(files) => announce(msg, o, &files, script_note),
+            Ok(files) => announce(msg, o, &files),
             Err(e) => report_output_error(msg, &e),
         }
     }
@@ -140,19 +150,49 @@ fn triage(
     }
 }
 
-/// The note for a written output (files only; standard output says nothing).
-fn announce(msg: &Messages, o: &Output, files: &[std::path::PathBuf], script_note: bool) {
-    match (&o.target, o.format) {
-        (Target::Stdout, _) => {}
-        (Target::Folder(dir), Format::Csv(_)) => {
-            msg.note(format_args!("wrote {} CSV files to {}", files.len(), dir.display()))
+/// What a valid input that held no move report held instead.
+fn no_report(s: &crate::analysis::InputSummary) -> String {
+    if s.objects == 0 {
+        return "an empty export, no move report".into();
+    }
+    let kinds: Vec<String> = s
+        .other_objects
+        .iter()
+        .map(|(kind, n)| format!("{} of type {kind}", plural(*n, "object", "objects")))
+        .collect();
+    format!("{}, no move report", kinds.join(", "))
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `1,204`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        (Target::File(path), Format::Script) if script_note => msg.note(format_args!(
+        out.push(c);
+    }
+    out
+}
+
+/// Every written file is announced the same way (none under `-q`; standard
+/// output says nothing).
+fn announce(msg: &Messages, o: &Output, files: &[std::path::PathBuf]) {
+    match &o.target {
+        Target::Stdout => {}
+        Target::Folder(dir) => {
+            msg.note(format_args!("wrote {} files to {}", files.len(), dir.display()))
+        }
+        Target::File(path) if o.format == Format::Script => msg.note(format_args!(
             "wrote {} (review it; nothing in it runs as it is)",
             path.display()
         )),
-        (Target::File(path), Format::Html) => msg.note(format_args!("wrote {}", path.display())),
-        _ => {}
+        Target::File(path) => msg.note(format_args!("wrote {}", path.display())),
     }
 }
 

@@ -51,24 +51,12 @@ pub(crate) fn safe_text(s: &str, opts: CsvOptions) -> Cow<'_, str> {
     }
 }
 
-/// An xsd dateTime (`2024-05-14T09:01:02.1234567+02:00`) as Excel-friendly
-/// UTC text `2024-05-14 07:01:02`; other text (a culture-formatted log time)
-/// is returned as it is.
-pub(crate) fn utc_text(s: &str) -> Cow<'_, str> {
-    match crate::time::xsd_epoch_seconds(s) {
-        Some(t) => Cow::Owned(crate::time::utc_text(t)),
-        None => Cow::Borrowed(s),
-    }
-}
-
 /// One cell as CSV text.
 fn cell_text<'a>(cell: &'a Cell<'_>, opts: CsvOptions) -> Cow<'a, str> {
     match cell {
         Cell::Text(s) => safe_text(s, opts),
-        Cell::Time(t) => match utc_text(t) {
-            Cow::Borrowed(s) => safe_text(s, opts),
-            Cow::Owned(s) => Cow::Owned(safe_text(&s, opts).into_owned()),
-        },
+        // Excel reads `2024-05-14 07:01:02` as a date and time.
+        Cell::Time(t) => Cow::Owned(crate::time::utc_text(*t)),
         Cell::Number(n) => Cow::Owned(n.to_string()),
         Cell::Flag(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
         Cell::Limit(l) => render::limit(*l),
@@ -110,17 +98,7 @@ mod tests {
         assert_eq!(safe_text("Inbox", o), "Inbox");
         assert_eq!(cell_text(&Cell::Number(5), o), "5");
         assert_eq!(cell_text(&Cell::Text("=1+1".into()), o), "'=1+1");
-        assert_eq!(cell_text(&Cell::Time("=1"), o), "'=1");
+        assert_eq!(cell_text(&Cell::Time(0), o), "1970-01-01 00:00:00");
         assert_eq!(cell_text(&Cell::Flag(true), o), "TRUE");
-    }
-
-    #[test]
-    fn dates_become_utc() {
-        assert_eq!(utc_text("2024-05-14T09:01:02.1234567+02:00"), "2024-05-14 07:01:02");
-        assert_eq!(utc_text("2024-01-01T00:30:00-01:00"), "2024-01-01 01:30:00");
-        assert_eq!(utc_text("2024-03-01T00:10:00+01:00"), "2024-02-29 23:10:00");
-        assert_eq!(utc_text("2023-12-31T23:59:59Z"), "2023-12-31 23:59:59");
-        assert_eq!(utc_text("2023-12-31T23:59:59"), "2023-12-31 23:59:59");
-        assert_eq!(utc_text("5/19/2016 6:33:50 PM"), "5/19/2016 6:33:50 PM");
     }
 }

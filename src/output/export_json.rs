@@ -1,94 +1,185 @@
-//! The exported tables as one JSON document (`mrs-triage.export.v1`) or as
-//! NDJSON (one object per row, tagged with its `type`), from the same typed
-//! tables as the CSV. Both are written row by row.
+//! The exported tables as one JSON document or as NDJSON, with the summary
+//! JSON's conventions (`mrs-triage.export.v2`): snake_case keys, real numbers
+//! and booleans, times in ISO 8601 UTC with `Z` (null when the export gives
+//! none in UTC), every key present in every row. Both carry the inputs
+//! (and their errors) and the time of the run, and are written row by row.
 
-use std::io;
+use std::io::{self, Write};
 
-use serde_json::{Map, Value as Json};
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::Value as Json;
 
 use super::Exporter;
-use super::csv::utc_text;
 use super::tabular::{Cell, Table, tables};
 use super::target::Destination;
+use crate::analysis::InputSummary;
 use crate::exchange::model::Limit;
 use crate::pipeline::Run;
-use crate::render;
 
 /// The schema name of the export document.
-pub const SCHEMA: &str = "mrs-triage.export.v1";
+pub const SCHEMA: &str = "mrs-triage.export.v2";
 
-/// `{"schema": "mrs-triage.export.v1", "tables": {"mailboxes": [{...}], ...}}`.
+/// `{"schema": …, "generated_at": …, "inputs": […], "tables": {"mailboxes": [{…}], …}}`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExportJson;
 
-/// One JSON object per row, tagged with `"type"` (`mailbox`, `bad_item`,
-/// `principal`, `failure`, `batch`, `folder`).
+/// One JSON object per line, each with a `type`: first the `export` line
+/// (schema, tool version, time of the run), then one `input` line per input,
+/// then one line per row (`mailbox`, `bad_item`, `principal`, `failure`,
+/// `batch`, `folder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ndjson;
+
+/// When the run was made, ISO 8601 UTC; `SOURCE_DATE_EPOCH` (seconds) fixes
+/// it, for reproducible output.
+pub fn generated_at() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    crate::time::iso_utc(secs)
+}
 
 fn cell_json(c: &Cell<'_>) -> Json {
     match c {
         Cell::Text(s) => Json::String(s.to_string()),
         Cell::Number(n) => Json::from(*n),
-        Cell::Time(t) => Json::String(utc_text(t).into_owned()),
-        Cell::Flag(b) => Json::String(if *b { "TRUE" } else { "FALSE" }.into()),
+        Cell::Time(t) => Json::String(crate::time::iso_utc(*t)),
+        Cell::Flag(b) => Json::Bool(*b),
         Cell::Limit(Limit::Count(n)) => Json::from(*n),
-        Cell::Limit(l) => Json::String(render::limit(*l).into_owned()),
+        Cell::Limit(_) => Json::String("unlimited".into()),
         Cell::Empty => Json::Null,
     }
 }
 
-fn row_json(t: &Table, row: &[Cell<'_>]) -> Map<String, Json> {
-    t.columns.iter().zip(row).map(|(c, cell)| (c.name.to_string(), cell_json(cell))).collect()
+/// One row as an object, its keys in column order (after `type`, in NDJSON).
+struct Row<'a, 'c> {
+    kind: Option<&'static str>,
+    table: &'a Table,
+    cells: &'a [Cell<'c>],
+}
+
+impl Serialize for Row<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.cells.len() + usize::from(self.kind.is_some())))?;
+        if let Some(kind) = self.kind {
+            map.serialize_entry("type", kind)?;
+        }
+        for (c, cell) in self.table.columns.iter().zip(self.cells) {
+            map.serialize_entry(&c.key, &cell_json(cell))?;
+        }
+        map.end()
+    }
+}
+
+/// A table's rows as a sequence, produced as they are written.
+struct Rows<'a> {
+    run: &'a Run,
+    table: &'a Table,
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed = None;
+        let fed = self.table.rows(self.run, &mut |cells| {
+            seq.serialize_element(&Row { kind: None, table: self.table, cells }).map_err(|e| {
+                failed = Some(e);
+                io::Error::other("serialising a row")
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        fed.map_err(S::Error::custom)?;
+        seq.end()
+    }
+}
+
+/// Every table, by name, in export order.
+struct Tables<'a>(&'a Run);
+
+impl Serialize for Tables<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let all = tables();
+        let mut map = s.serialize_map(Some(all.len()))?;
+        for t in &all {
+            map.serialize_entry(t.name, &Rows { run: self.0, table: t })?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    tool_version: &'static str,
+    generated_at: String,
+    inputs: &'a [InputSummary],
+    tables: Tables<'a>,
 }
 
 impl Exporter for ExportJson {
     fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
         out.stream("export.json", &mut |w| {
-            // Tables in name order, rows pretty-printed at their depth, as
-            // one serde_json document of the whole would have been.
-            let mut tables = tables();
-            tables.sort_by_key(|t| t.name);
-            write!(w, "{{\n  \"schema\": \"{SCHEMA}\",\n  \"tables\": {{")?;
-            for (i, t) in tables.iter().enumerate() {
-                w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                write!(w, "    {}: [", Json::String(t.name.into()))?;
-                let mut rows = 0usize;
-                let mut buf = Vec::new();
-                t.rows(run, &mut |row| {
-                    w.write_all(if rows == 0 { b"\n      " } else { b",\n      " })?;
-                    buf.clear();
-                    serde_json::to_writer_pretty(&mut buf, &row_json(t, row))
-                        .map_err(io::Error::other)?;
-                    for (n, line) in buf.split(|&b| b == b'\n').enumerate() {
-                        if n > 0 {
-                            w.write_all(b"\n      ")?;
-                        }
-                        w.write_all(line)?;
-                    }
-                    rows += 1;
-                    Ok(())
-                })?;
-                w.write_all(if rows == 0 { b"]" } else { b"\n    ]" })?;
-            }
-            w.write_all(if tables.is_empty() { b"}\n}\n" } else { b"\n  }\n}\n" })
+            let doc = Document {
+                schema: SCHEMA,
+                tool_version: env!("CARGO_PKG_VERSION"),
+                generated_at: generated_at(),
+                inputs: &run.analysis.inputs,
+                tables: Tables(run),
+            };
+            serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+            w.write_all(b"\n")
         })
     }
+}
+
+#[derive(Serialize)]
+struct Header {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: &'static str,
+    tool_version: &'static str,
+    generated_at: String,
+}
+
+#[derive(Serialize)]
+struct InputLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    input: &'a InputSummary,
 }
 
 impl Exporter for Ndjson {
     fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
         out.stream("export.ndjson", &mut |w| {
+            let header = Header {
+                kind: "export",
+                schema: SCHEMA,
+                tool_version: env!("CARGO_PKG_VERSION"),
+                generated_at: generated_at(),
+            };
+            line(w, &header)?;
+            for input in &run.analysis.inputs {
+                line(w, &InputLine { kind: "input", input })?;
+            }
             for t in tables() {
-                t.rows(run, &mut |row| {
-                    let mut obj = Map::new();
-                    obj.insert("type".into(), Json::String(t.row.into()));
-                    obj.extend(row_json(&t, row));
-                    serde_json::to_writer(&mut *w, &Json::Object(obj)).map_err(io::Error::other)?;
-                    w.write_all(b"\n")
-                })?;
+                t.rows(run, &mut |cells| line(w, &Row { kind: Some(t.row), table: &t, cells }))?;
             }
             Ok(())
         })
     }
+}
+
+/// One NDJSON line.
+fn line<T: Serialize>(w: &mut dyn Write, v: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, v).map_err(io::Error::other)?;
+    w.write_all(b"\n")
 }

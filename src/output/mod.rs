@@ -22,7 +22,7 @@ pub mod table;
 pub mod tabular;
 pub mod target;
 
-pub use target::{Destination, OutputError, Stream, Target};
+pub use target::{Destination, OutputError, Stream, Target, discard_staged};
 
 /// One output format.
 pub trait Exporter {

@@ -1,8 +1,8 @@
 //! The exported tables as Parquet files (one per table), through polars.
 //!
 //! Same tables and column names as the CSV export. Count and size columns
-//! are `UInt64`, everything else `String` (limits stay text: a limit can be
-//! `unlimited`); empty cells are nulls. Text is written as it is: formula
+//! are `UInt64`, times ISO 8601 UTC text, everything else `String` (limits
+//! stay text: a limit can be `unlimited`); empty cells are nulls. Text is written as it is: formula
 //! neutralisation is a spreadsheet concern of the CSV export only. A table's
 //! columns are built in memory before the file is written (Parquet is
 //! columnar), so this output holds one table at a time.
@@ -41,7 +41,7 @@ enum Values {
 fn text_of(cell: &Cell<'_>) -> Option<String> {
     match cell {
         Cell::Text(s) => Some(s.to_string()),
-        Cell::Time(t) => Some(super::csv::utc_text(t).into_owned()),
+        Cell::Time(t) => Some(crate::time::iso_utc(*t)),
         Cell::Number(n) => Some(n.to_string()),
         Cell::Flag(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
         Cell::Limit(l) => Some(render::limit(*l).into_owned()),

@@ -1,71 +1,258 @@
-//! The terminal summary: a row per mailbox (counts by class, verdict, limits),
-//! then the top principals, the failure types and the next steps. Colour
-//! only when asked for (the configuration decides: terminal, `NO_COLOR`,
-//! `--color`).
+//! The terminal summary: a row per mailbox (bad items by class, verdict, the
+//! limit that failed, the suggested BadItemLimit), the totals, the batch and
+//! folder roll-ups, the top principals, the failure types, and each
+//! mailbox's most urgent next step (every step with `--steps`).
+//!
+//! Tables fit the width they are given: words are never split (a cell wraps
+//! between words), and a table whose words cannot fit side by side is shown
+//! as one block per row instead. Colour only when the configuration says so;
+//! `--ascii` means every character is ASCII.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
+    presets,
+};
+use unicode_width::UnicodeWidthStr;
 
 use super::Exporter;
 use super::target::Destination;
 use crate::analysis::verdict::EXO_SOURCE_PRINCIPAL_LIMIT;
-use crate::analysis::{Class, FailingLimit, GroupRow, MailboxAnalysis, Verdict};
+use crate::analysis::{FailingLimit, GroupRow, MailboxAnalysis, Verdict};
 use crate::pipeline::Run;
-use crate::remediate::{Command, Severity};
-use crate::render::{self, NONE, sanitize};
+use crate::remediate::{Command, Severity, Suggestion};
+use crate::render::{self, NONE, plural, sanitize};
 
 /// Most principals listed (the JSON has them all).
 const PRINCIPALS_SHOWN: usize = 15;
+/// Most commands shown per step; the script (`remediate`) has them all.
+const COMMANDS_SHOWN: usize = 3;
 
 /// How to draw tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableStyle {
     /// Use colour and bold.
     pub color: bool,
-    /// Use ASCII borders (for pasting into tickets).
+    /// ASCII only: borders, symbols and report text.
     pub ascii: bool,
-    /// Width to wrap at.
+    /// Width to fit in.
     pub width: u16,
+    /// Show every next step with its commands (else the most urgent one).
+    pub steps: bool,
 }
 
-fn new_table(style: TableStyle, header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(if style.ascii {
-        presets::ASCII_FULL_CONDENSED
-    } else {
-        presets::UTF8_FULL_CONDENSED
-    });
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(style.width);
-    if style.color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
+/// The terminal table exporter.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal(pub TableStyle);
+
+impl Exporter for Terminal {
+    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
+        out.stream("summary.txt", &mut |w| write(w, run, self.0))
     }
-    t.set_header(header.iter().map(|h| {
-        let c = Cell::new(h);
-        if style.color { c.add_attribute(Attribute::Bold) } else { c }
-    }));
-    t
 }
 
-fn num(n: u64) -> Cell {
-    Cell::new(n).set_alignment(CellAlignment::Right)
+/// One table to draw: a header and rows of cells, the numeric columns right-aligned.
+struct Grid {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<Text>>,
+    numeric: Vec<bool>,
 }
 
-fn verdict_cell(v: Verdict, color: bool) -> Cell {
-    let c = Cell::new(v.key());
-    if !color {
-        return c;
+/// A cell's text, with the colour it may be drawn in.
+struct Text {
+    text: String,
+    color: Option<Color>,
+}
+
+impl Text {
+    fn plain(text: impl Into<String>) -> Text {
+        Text { text: text.into(), color: None }
     }
-    c.fg(match v {
+}
+
+impl TableStyle {
+    /// Untrusted text made visible and inert, ASCII-only under `--ascii`.
+    fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let s = sanitize(s);
+        if self.ascii { Cow::Owned(render::ascii(&s)) } else { s }
+    }
+
+    /// Text the tool writes itself (ellipses, quotes, symbols).
+    fn own<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.ascii { Cow::Owned(render::ascii(s)) } else { Cow::Borrowed(s) }
+    }
+}
+
+/// The widest word of a text (what a column must hold without splitting it).
+fn widest_word(s: &str) -> u16 {
+    s.split_whitespace().map(UnicodeWidthStr::width).max().unwrap_or(0) as u16
+}
+
+impl Grid {
+    fn new(header: &[&'static str], numeric: &[bool]) -> Grid {
+        Grid { header: header.to_vec(), rows: Vec::new(), numeric: numeric.to_vec() }
+    }
+
+    fn push(&mut self, row: Vec<Text>) {
+        self.rows.push(row);
+    }
+
+    /// The comfy table, each column at least as wide as its widest word.
+    fn table(&self, style: TableStyle) -> Table {
+        let mut t = Table::new();
+        t.load_style(if style.ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        });
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(style.width);
+        if style.color {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        t.set_header(self.header.iter().map(|h| {
+            let c = Cell::new(h);
+            if style.color { c.add_attribute(Attribute::Bold) } else { c }
+        }));
+        for row in &self.rows {
+            t.add_row(row.iter().zip(&self.numeric).map(|(c, &num)| {
+                let mut cell = Cell::new(&c.text);
+                if num {
+                    cell = cell.set_alignment(CellAlignment::Right);
+                }
+                match c.color {
+                    Some(color) if style.color => cell.fg(color),
+                    _ => cell,
+                }
+            }));
+        }
+        for (i, h) in self.header.iter().enumerate() {
+            let widest = self
+                .rows
+                .iter()
+                .map(|r| widest_word(&r[i].text))
+                .chain([widest_word(h)])
+                .max()
+                .unwrap_or(1);
+            if let Some(col) = t.column_mut(i) {
+                // The bound counts the cell padding (one space either side).
+                col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                    widest.max(1) + 2,
+                )));
+            }
+        }
+        t
+    }
+
+    /// Whether every column can hold its widest word (header included) side
+    /// by side within `width`: cell padding and borders counted.
+    fn fits(&self, width: u16) -> bool {
+        let columns: usize = (0..self.header.len())
+            .map(|i| {
+                let widest = self
+                    .rows
+                    .iter()
+                    .map(|r| widest_word(&r[i].text))
+                    .chain([widest_word(self.header[i])]);
+                usize::from(widest.max().unwrap_or(1)) + 2
+            })
+            .sum();
+        columns + self.header.len() < usize::from(width)
+    }
+
+    /// The table, or, when its words cannot fit side by side in the width,
+    /// one block per row (`header: value` lines, wrapped between words).
+    fn write(&self, out: &mut dyn Write, style: TableStyle) -> io::Result<()> {
+        if self.fits(style.width) {
+            let drawn = self.table(style).to_string();
+            let width = usize::from(style.width);
+            if drawn.lines().all(|l| strip_ansi(l).width() <= width) {
+                return writeln!(out, "{drawn}");
+            }
+        }
+        self.write_blocks(out, style)
+    }
+
+    /// The first of `grids` that fits as a table, else the last as blocks.
+    fn write_first_fitting(
+        grids: &[Grid],
+        out: &mut dyn Write,
+        style: TableStyle,
+    ) -> io::Result<()> {
+        match grids.iter().find(|g| g.fits(style.width)) {
+            Some(g) => g.write(out, style),
+            None => grids.last().map_or(Ok(()), |g| g.write_blocks(out, style)),
+        }
+    }
+
+    fn write_blocks(&self, out: &mut dyn Write, style: TableStyle) -> io::Result<()> {
+        let width = usize::from(style.width);
+        for row in &self.rows {
+            let mut cells = self.header.iter().zip(row);
+            if let Some((_, first)) = cells.next() {
+                writeln!(out, "{}", wrap(&first.text, "", width))?;
+            }
+            for (h, c) in cells {
+                writeln!(out, "{}", wrap(&format!("{h}: {}", c.text), "    ", width))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A line without its colour escapes, as wide as it shows.
+fn strip_ansi(line: &str) -> Cow<'_, str> {
+    if !line.contains('\u{1b}') {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Words of `text` on lines of at most `width` columns, each starting with
+/// `indent` (a single word longer than that stays whole).
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.width() + 1 + word.width() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out
+}
+
+fn verdict_color(v: Verdict) -> Color {
+    match v {
         Verdict::Clean => Color::Green,
         Verdict::PermissionsOnly => Color::Cyan,
         Verdict::LargeItems => Color::Yellow,
         Verdict::DataLossRisk => Color::Red,
         Verdict::FailedOther => Color::Magenta,
-    })
+    }
 }
 
 /// Which limit stopped the move, with its configured value.
@@ -80,64 +267,68 @@ fn failed_on(a: &MailboxAnalysis) -> String {
             format!("LargeItemLimit {}", render::limit(m.large_item_limit))
         }
         Some(FailingLimit::SourcePrincipalLimit) => {
-            format!("EXO source principal limit {EXO_SOURCE_PRINCIPAL_LIMIT}")
+            format!("Exchange Online source principal limit {EXO_SOURCE_PRINCIPAL_LIMIT}")
         }
         Some(FailingLimit::MissingItemThreshold) => "missing items".into(),
         Some(FailingLimit::DataConsistencyScore) => {
-            format!("DCS {}", m.data_consistency_score.as_deref().unwrap_or("?"))
+            format!("Data Consistency Score {}", m.data_consistency_score.as_deref().unwrap_or("?"))
         }
     }
 }
 
-/// The terminal table exporter.
-#[derive(Debug, Clone, Copy)]
-pub struct Terminal(pub TableStyle);
-
-impl Exporter for Terminal {
-    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
-        out.stream("summary.txt", &mut |w| write(w, run, self.0))
-    }
-}
-
-/// Writes the summary tables.
+/// Writes the summary.
 pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
     let analysis = &run.analysis;
-    let mut t = new_table(
-        style,
+    let mut full = Grid::new(
         &[
             "Mailbox",
             "Status",
-            "Perm",
-            "Corrupt",
+            "Permissions",
+            "Corruption",
             "Large",
             "Missing",
             "Other",
             "Verdict",
             "Failed on",
-            "Suggested BIL",
+            "Suggested BadItemLimit",
         ],
+        &[false, false, true, true, true, true, true, false, false, false],
+    );
+    // Narrower: the counts in one column, in words.
+    let mut compact = Grid::new(
+        &["Mailbox", "Status", "Bad items", "Verdict", "Failed on", "Suggested BadItemLimit"],
+        &[false; 6],
     );
     for a in &analysis.mailboxes {
-        let n = |c: Class| a.classes.get(c);
-        let limit = failed_on(a);
         let suggested = match a.limits.suggested_bad_item_limit {
             Some(n) => render::suggested_limit(n, a.limits.requires_accept_large_data_loss),
             None => NONE.into(),
         };
-        t.add_row(vec![
-            Cell::new(sanitize(&a.label())),
-            Cell::new(sanitize(a.mailbox.status.as_deref().unwrap_or(NONE))),
-            num(n(Class::Permissions)),
-            num(n(Class::Corruption)),
-            num(n(Class::Large)),
-            num(n(Class::Missing)),
-            num(n(Class::Other)),
-            verdict_cell(a.verdict, style.color),
-            Cell::new(limit),
-            Cell::new(suggested),
+        let label = style.text(&a.label()).into_owned();
+        let status = style.text(a.mailbox.status.as_deref().unwrap_or(NONE)).into_owned();
+        let verdict =
+            || Text { text: a.verdict.key().into(), color: Some(verdict_color(a.verdict)) };
+        let mut row = vec![Text::plain(label.clone()), Text::plain(status.clone())];
+        row.extend(a.classes.iter().map(|(_, n)| Text::plain(n.to_string())));
+        row.extend([verdict(), Text::plain(failed_on(a)), Text::plain(suggested.clone())]);
+        full.push(row);
+        let items: Vec<String> = a
+            .classes
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| format!("{n} {}", c.key()))
+            .collect();
+        let items = if items.is_empty() { "none".to_string() } else { items.join(", ") };
+        compact.push(vec![
+            Text::plain(label),
+            Text::plain(status),
+            Text::plain(items),
+            verdict(),
+            Text::plain(failed_on(a)),
+            Text::plain(suggested),
         ]);
     }
-    writeln!(out, "{t}")?;
+    Grid::write_first_fitting(&[full, compact], out, style)?;
 
     let totals = &analysis.totals;
     let verdicts: Vec<String> = totals
@@ -149,7 +340,7 @@ pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()
     writeln!(
         out,
         "{}: {}",
-        render::plural(totals.mailboxes as u64, "mailbox", "mailboxes"),
+        plural(totals.mailboxes as u64, "mailbox", "mailboxes"),
         if verdicts.is_empty() { NONE.into() } else { verdicts.join(", ") }
     )?;
 
@@ -164,51 +355,47 @@ pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()
     if !analysis.principals.is_empty() {
         writeln!(out)?;
         writeln!(out, "Top principals (by mailboxes affected)")?;
-        let mut p =
-            new_table(style, &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"]);
+        let mut p = Grid::new(
+            &["Side", "Principal", "SID", "Mailboxes", "Folders", "Items"],
+            &[false, false, false, true, true, true],
+        );
         for s in analysis.principals.iter().take(PRINCIPALS_SHOWN) {
             let name = s.short_name().unwrap_or(if s.sid.is_none() {
                 "(not named in the export)"
             } else {
                 NONE
             });
-            p.add_row(vec![
-                Cell::new(s.side.key()),
-                Cell::new(sanitize(name)),
-                Cell::new(sanitize(s.sid.as_deref().unwrap_or(NONE))),
-                num(s.mailboxes as u64),
-                num(s.folders as u64),
-                num(s.occurrences),
+            p.push(vec![
+                Text::plain(s.side.key()),
+                Text::plain(style.text(name)),
+                Text::plain(style.text(s.sid.as_deref().unwrap_or(NONE))),
+                Text::plain(s.mailboxes.to_string()),
+                Text::plain(s.folders.to_string()),
+                Text::plain(s.occurrences.to_string()),
             ]);
         }
-        writeln!(out, "{p}")?;
+        p.write(out, style)?;
         if analysis.principals.len() > PRINCIPALS_SHOWN {
-            writeln!(
-                out,
-                "… and {} more (see --format json)",
-                analysis.principals.len() - PRINCIPALS_SHOWN
-            )?;
+            let more = analysis.principals.len() - PRINCIPALS_SHOWN;
+            writeln!(out, "{}", style.own(&format!("… and {more} more (see --format json)")))?;
         }
     }
 
     if !analysis.failures.is_empty() {
         writeln!(out)?;
         writeln!(out, "Failures (other than bad items' own)")?;
-        let mut f = new_table(style, &["FailureType", "Kind", "Count"]);
+        let mut f = Grid::new(&["FailureType", "Kind", "Count"], &[false, false, true]);
         for row in &analysis.failures {
-            f.add_row(vec![
-                Cell::new(sanitize(&row.failure_type)),
-                Cell::new(if row.transient { "transient" } else { "permanent" }),
-                num(row.occurrences),
+            f.push(vec![
+                Text::plain(style.text(&row.failure_type)),
+                Text::plain(if row.transient { "transient" } else { "permanent" }),
+                Text::plain(row.occurrences.to_string()),
             ]);
         }
-        writeln!(out, "{f}")?;
+        f.write(out, style)?;
     }
-    write_next_steps(out, run, style)
+    if style.steps { write_all_steps(out, run, style) } else { write_next_step(out, run, style) }
 }
-
-/// Most commands shown per step; the script (`remediate`) has them all.
-const COMMANDS_SHOWN: usize = 3;
 
 fn severity_tag(s: Severity, color: bool) -> String {
     let tag = format!("[{}]", s.key());
@@ -223,42 +410,77 @@ fn severity_tag(s: Severity, color: bool) -> String {
     format!("\u{1b}[{code}m{tag}\u{1b}[0m")
 }
 
-/// Words of `text` on lines of at most `width` columns, each starting with
-/// `indent` (a single word longer than that stays whole).
-fn wrap(text: &str, indent: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::from(indent);
-    for word in text.split_whitespace() {
-        if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = String::from(indent);
-        }
-        if line.len() > indent.len() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(line.trim_end());
-    out
+/// The step to take first: the most severe, the earliest among equals.
+fn most_urgent(steps: &[Suggestion]) -> Option<&Suggestion> {
+    steps.iter().min_by_key(|s| s.severity)
 }
 
-fn write_commands(out: &mut dyn Write, commands: &[Command], indent: &str) -> io::Result<()> {
-    for c in commands.iter().take(COMMANDS_SHOWN) {
-        writeln!(out, "{indent}> {}", sanitize(&c.line))?;
+/// Per mailbox, its verdict and most urgent step on one line.
+fn write_next_step(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
+    let width = usize::from(style.width).max(40);
+    let mut any = false;
+    for (a, steps) in run.mailboxes() {
+        let Some(s) = most_urgent(steps) else { continue };
+        if !any {
+            writeln!(out)?;
+            writeln!(out, "Next step per mailbox")?;
+            any = true;
+        }
+        let more =
+            if steps.len() > 1 { format!(" (+{} more)", steps.len() - 1) } else { String::new() };
+        let line = format!(
+            "{}: {} {}{more}: {}",
+            style.text(&a.label()),
+            severity_tag(s.severity, false),
+            s.id,
+            style.text(&s.finding)
+        );
+        let line = wrap(&line, "", width);
+        // Colour the tag after wrapping, so widths are measured without escapes.
+        let line = if style.color {
+            line.replacen(&severity_tag(s.severity, false), &severity_tag(s.severity, true), 1)
+        } else {
+            line
+        };
+        writeln!(out, "{line}")?;
     }
-    if commands.len() > COMMANDS_SHOWN {
+    if any {
+        writeln!(out)?;
         writeln!(
             out,
-            "{indent}  … and {} more (all of them: mrs-triage remediate INPUT... -o fix.ps1)",
-            commands.len() - COMMANDS_SHOWN
+            "{}",
+            wrap(
+                "Every step with its commands: --steps; all of them as a script to review: \
+                 mrs-triage remediate INPUT... -o fix.ps1; or the report page: --html report.html",
+                "",
+                width
+            )
         )?;
     }
     Ok(())
 }
 
-/// The ordered next steps per mailbox, then per principal.
-fn write_next_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
+fn write_commands(
+    out: &mut dyn Write,
+    commands: &[Command],
+    indent: &str,
+    style: TableStyle,
+) -> io::Result<()> {
+    for c in commands.iter().take(COMMANDS_SHOWN) {
+        writeln!(out, "{indent}> {}", style.text(&c.line))?;
+    }
+    if commands.len() > COMMANDS_SHOWN {
+        let more = commands.len() - COMMANDS_SHOWN;
+        let note = format!(
+            "{indent}  … and {more} more (all of them: mrs-triage remediate INPUT... -o fix.ps1)"
+        );
+        writeln!(out, "{}", style.own(&note))?;
+    }
+    Ok(())
+}
+
+/// Every next step per mailbox, then per principal (`--steps`).
+fn write_all_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
     let width = usize::from(style.width).max(40);
     let mut header = false;
     for (a, steps) in run.mailboxes() {
@@ -271,18 +493,27 @@ fn write_next_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Re
             header = true;
         }
         writeln!(out)?;
-        writeln!(out, "{} ({})", sanitize(&a.label()), a.verdict.key())?;
+        writeln!(out, "{} ({})", style.text(&a.label()), a.verdict.key())?;
         for (i, s) in steps.iter().enumerate() {
-            writeln!(
-                out,
-                "  {}. {} {}: {}",
-                i + 1,
-                severity_tag(s.severity, style.color),
-                s.id,
-                sanitize(&s.finding)
-            )?;
-            writeln!(out, "{}", wrap(&sanitize(&s.text), "     ", width))?;
-            write_commands(out, &s.commands, "     ")?;
+            let head = wrap(
+                &format!(
+                    "{}. {} {}: {}",
+                    i + 1,
+                    severity_tag(s.severity, false),
+                    s.id,
+                    style.text(&s.finding)
+                ),
+                "  ",
+                width,
+            );
+            let head = if style.color {
+                head.replacen(&severity_tag(s.severity, false), &severity_tag(s.severity, true), 1)
+            } else {
+                head
+            };
+            writeln!(out, "{head}")?;
+            writeln!(out, "{}", wrap(&style.text(&s.text), "     ", width))?;
+            write_commands(out, &s.commands, "     ", style)?;
         }
     }
     let principal_steps: Vec<_> =
@@ -291,14 +522,23 @@ fn write_next_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Re
         writeln!(out)?;
         writeln!(out, "Principals")?;
         for s in &principal_steps {
-            writeln!(
-                out,
-                "  - {} {}: {}",
-                severity_tag(s.severity, style.color),
-                s.id,
-                sanitize(&s.finding)
-            )?;
-            write_commands(out, &s.commands, "     ")?;
+            let head = wrap(
+                &format!(
+                    "- {} {}: {}",
+                    severity_tag(s.severity, false),
+                    s.id,
+                    style.text(&s.finding)
+                ),
+                "  ",
+                width,
+            );
+            let head = if style.color {
+                head.replacen(&severity_tag(s.severity, false), &severity_tag(s.severity, true), 1)
+            } else {
+                head
+            };
+            writeln!(out, "{head}")?;
+            write_commands(out, &s.commands, "     ", style)?;
         }
     }
     Ok(())
@@ -309,28 +549,53 @@ fn write_groups(
     out: &mut dyn Write,
     style: TableStyle,
     title: &str,
-    key: &str,
+    key: &'static str,
     rows: &[GroupRow],
 ) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{title}")?;
-    let mut t = new_table(
-        style,
-        &[key, "Mailboxes", "Failed", "Perm only", "Large", "Data loss", "Failed other", "Items"],
+    let mut t = Grid::new(
+        &[
+            key,
+            "Mailboxes",
+            "Failed",
+            "Permissions only",
+            "Large items",
+            "Data loss risk",
+            "Failed other",
+            "Bad items",
+        ],
+        &[false, true, true, true, true, true, true, true],
     );
     for g in rows {
-        let v = |v: Verdict| num(g.verdicts.get(v));
-        let name = if g.key.is_empty() { "(none)".into() } else { sanitize(&g.key) };
-        t.add_row(vec![
-            Cell::new(name),
-            num(g.mailboxes),
-            num(g.failed_moves),
+        let v = |v: Verdict| Text::plain(g.verdicts.get(v).to_string());
+        let name = if g.key.is_empty() { "(none)".into() } else { style.text(&g.key) };
+        t.push(vec![
+            Text::plain(name),
+            Text::plain(g.mailboxes.to_string()),
+            Text::plain(g.failed_moves.to_string()),
             v(Verdict::PermissionsOnly),
             v(Verdict::LargeItems),
             v(Verdict::DataLossRisk),
             v(Verdict::FailedOther),
-            num(g.bad_items),
+            Text::plain(g.bad_items.to_string()),
         ]);
     }
-    writeln!(out, "{t}")
+    t.write(out, style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_wrap_whole_and_lines_stay_within_the_width() {
+        let w =
+            wrap("a permissions_only verdict for user@contoso.com and more words here", "  ", 20);
+        for line in w.lines() {
+            assert!(line.width() <= 20 || !line.trim().contains(' '), "{line:?}");
+        }
+        assert!(w.contains("permissions_only") && w.contains("user@contoso.com"));
+        assert_eq!(strip_ansi("\u{1b}[31m[critical]\u{1b}[0m x"), "[critical] x");
+    }
 }

@@ -20,7 +20,7 @@ pub enum Kind {
     Count,
     /// A size in bytes.
     Bytes,
-    /// A timestamp as exported (xsd dateTime text, or a log's local time).
+    /// A time in UTC (empty when the export gives none in UTC).
     Time,
     /// A yes/no.
     Flag,
@@ -35,13 +35,46 @@ impl Kind {
     }
 }
 
-/// One column: its header and its kind.
+/// One column: its header, its JSON key and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
-    /// The header, as Excel and `Import-Csv` see it.
+    /// The header, as Excel and `Import-Csv` see it (`BadItemsEncountered`).
     pub name: Cow<'static, str>,
+    /// The key in the export JSON and NDJSON (`bad_items_encountered`).
+    pub key: String,
     /// What it holds.
     pub kind: Kind,
+}
+
+/// `BadItemsEncountered` → `bad_items_encountered`, `PrincipalLegacyDN` →
+/// `principal_legacy_dn`.
+pub fn snake_case(header: &str) -> String {
+    let chars: Vec<char> = header.chars().collect();
+    let mut out = String::with_capacity(header.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `source_principal` → `SourcePrincipal`.
+pub fn pascal_case(key: &str) -> String {
+    key.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// One cell of a row; its column says what it means.
@@ -51,8 +84,8 @@ pub enum Cell<'a> {
     Text(Cow<'a, str>),
     /// A number (counts and bytes).
     Number(u64),
-    /// A timestamp as exported.
-    Time(&'a str),
+    /// A time, in seconds since the Unix epoch, UTC.
+    Time(i64),
     /// A yes/no.
     Flag(bool),
     /// A limit (never [`Limit::Absent`]: that is [`Cell::Empty`]).
@@ -122,7 +155,38 @@ impl Table {
 }
 
 fn col(name: &'static str, kind: Kind) -> Column {
-    Column { name: Cow::Borrowed(name), kind }
+    Column { name: Cow::Borrowed(name), key: snake_case(name), kind }
+}
+
+fn owned(name: String, key: &str, kind: Kind) -> Column {
+    Column { name: Cow::Owned(name), key: key.to_string(), kind }
+}
+
+/// The count columns of the classes, then of every category but `other`
+/// (whose items are exactly the class Other's).
+fn class_and_category_columns() -> Vec<Column> {
+    let mut columns: Vec<Column> =
+        Class::ALL.iter().map(|c| owned(c.title().into(), c.key(), Kind::Count)).collect();
+    columns.extend(
+        Category::ALL
+            .iter()
+            .filter(|c| **c != Category::Other)
+            .map(|c| owned(pascal_case(c.key()), c.key(), Kind::Count)),
+    );
+    columns
+}
+
+/// A timestamp as two cells: the time in UTC when the export gives it so
+/// (xsd dateTime), else the text as the report wrote it (a log's time, in
+/// whatever culture and time zone produced it).
+fn time_cells(raw: Option<&str>) -> [Cell<'_>; 2] {
+    match raw {
+        None => [Cell::Empty, Cell::Empty],
+        Some(t) => match crate::time::xsd_epoch_seconds(t) {
+            Some(secs) => [Cell::Time(secs), Cell::Empty],
+            None => [Cell::Empty, Cell::Text(Cow::Borrowed(t))],
+        },
+    }
 }
 
 fn text(name: &'static str) -> Column {
@@ -166,8 +230,7 @@ fn mailboxes() -> Table {
         text("DataConsistencyScore"),
         col("TotalMailboxSizeBytes", Kind::Bytes),
     ];
-    columns.extend(Class::ALL.iter().map(|c| count(c.title())));
-    columns.extend(Category::ALL.iter().map(|c| count(c.key())));
+    columns.extend(class_and_category_columns());
     columns.extend([
         text("Verdict"),
         text("FailingLimit"),
@@ -204,7 +267,9 @@ fn mailbox_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> 
             m.total_mailbox_size.into(),
         ]);
         row.extend(a.classes.iter().map(|(_, n)| Cell::Number(n)));
-        row.extend(a.counts.iter().map(|(_, n)| Cell::Number(n)));
+        row.extend(
+            a.counts.iter().filter(|(c, _)| *c != Category::Other).map(|(_, n)| Cell::Number(n)),
+        );
         row.extend([
             a.verdict.key().into(),
             a.limits.failing_limit.map(|f| f.key()).into(),
@@ -235,6 +300,7 @@ fn bad_items() -> Table {
         col("DateSentUtc", Kind::Time),
         col("DateReceivedUtc", Kind::Time),
         col("LoggedUtc", Kind::Time),
+        text("LoggedText"),
         text("FailureType"),
         text("PrincipalSide"),
         text("PrincipalSid"),
@@ -271,9 +337,17 @@ fn bad_item_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()>
                 b.recipient.as_deref().into(),
                 b.message_class.as_deref().into(),
                 b.size.into(),
-                b.date_sent.as_deref().map_or(Cell::Empty, Cell::Time),
-                b.date_received.as_deref().map_or(Cell::Empty, Cell::Time),
-                b.timestamp.as_deref().map_or(Cell::Empty, Cell::Time),
+                b.date_sent
+                    .as_deref()
+                    .and_then(crate::time::xsd_epoch_seconds)
+                    .map_or(Cell::Empty, Cell::Time),
+                b.date_received
+                    .as_deref()
+                    .and_then(crate::time::xsd_epoch_seconds)
+                    .map_or(Cell::Empty, Cell::Time),
+            ]);
+            row.extend(time_cells(b.timestamp.as_deref()));
+            row.extend([
                 b.failure.as_ref().and_then(|f| f.failure_type.as_deref()).into(),
                 c.category.side().map(|s| s.key()).into(),
                 value(|p| &p.sid),
@@ -332,6 +406,7 @@ fn failures() -> Table {
         col("Transient", Kind::Flag),
         text("Side"),
         col("TimestampUtc", Kind::Time),
+        text("TimestampText"),
         text("Message"),
     ];
     Table { name: "failures", row: "failure", columns, rows: failure_rows }
@@ -341,6 +416,7 @@ fn failure_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> 
     for a in &run.analysis.mailboxes {
         let label = a.label();
         for f in &a.mailbox.failures {
+            let [utc, text] = time_cells(f.timestamp.as_deref());
             sink(&[
                 a.input_path.as_str().into(),
                 (a.mailbox.index as u64).into(),
@@ -348,7 +424,8 @@ fn failure_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> 
                 f.failure_type.as_deref().into(),
                 Cell::Flag(f.is_transient()),
                 f.side.as_deref().into(),
-                f.timestamp.as_deref().map_or(Cell::Empty, Cell::Time),
+                utc,
+                text,
                 f.message.as_deref().map(|m| m.lines().next().unwrap_or("")).into(),
             ])?;
         }
@@ -360,8 +437,8 @@ fn failure_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> 
 /// mailboxes per verdict and bad items per class.
 fn groups(name: &'static str, row: &'static str, key: &'static str) -> Table {
     let mut columns = vec![text(key), count("Mailboxes"), count("FailedMoves"), count("BadItems")];
-    columns.extend(Verdict::ALL.iter().map(|v| count(v.key())));
-    columns.extend(Class::ALL.iter().map(|c| count(c.title())));
+    columns.extend(Verdict::ALL.iter().map(|v| owned(pascal_case(v.key()), v.key(), Kind::Count)));
+    columns.extend(Class::ALL.iter().map(|c| owned(c.title().into(), c.key(), Kind::Count)));
     let rows: for<'r> fn(&'r Run, &mut RowSink<'_, 'r>) -> io::Result<()> =
         if name == "batches" { batch_rows } else { folder_rows };
     Table { name, row, columns, rows }
@@ -395,6 +472,33 @@ fn group_rows<'r>(groups: &'r [GroupRow], sink: &mut RowSink<'_, 'r>) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_names_convert() {
+        assert_eq!(snake_case("BadItemsEncountered"), "bad_items_encountered");
+        assert_eq!(snake_case("PrincipalLegacyDN"), "principal_legacy_dn");
+        assert_eq!(snake_case("DateSentUtc"), "date_sent_utc");
+        assert_eq!(snake_case("Input"), "input");
+        assert_eq!(pascal_case("source_principal"), "SourcePrincipal");
+    }
+
+    /// PowerShell's Import-Csv and ConvertFrom-Json stop on a name given
+    /// twice in another letter case.
+    #[test]
+    fn names_and_keys_are_unique_ignoring_case() {
+        for t in tables() {
+            let mut names: Vec<String> = t.columns.iter().map(|c| c.name.to_lowercase()).collect();
+            let mut keys: Vec<String> = t.columns.iter().map(|c| c.key.to_lowercase()).collect();
+            names.sort();
+            keys.sort();
+            let n = names.len();
+            names.dedup();
+            keys.dedup();
+            assert_eq!(names.len(), n, "{}: headers", t.name);
+            assert_eq!(keys.len(), n, "{}: keys", t.name);
+            assert!(t.columns.iter().all(|c| c.key != "type"), "{}: `type` is NDJSON's", t.name);
+        }
+    }
 
     /// Every row of every table of every sample has one cell per column, of
     /// that column's kind.

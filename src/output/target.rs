@@ -7,6 +7,28 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The temporary files being written, and the lock a commit holds while it
+/// renames them into place: an interrupt ([`discard_staged`]) waits for a
+/// commit to finish, so a folder holds either all old or all new tables.
+static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn staged() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    STAGED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes every temporary file not yet renamed into place, and keeps any
+/// further one from being committed: for an interrupted run (Ctrl-C), which
+/// then leaves its outputs as they were before it.
+pub fn discard_staged() {
+    let mut files = staged();
+    for tmp in files.drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+    // Held from here on: a commit still running waits until the process exits.
+    std::mem::forget(files);
+}
 
 /// A destination for the named streams an exporter writes.
 pub trait Destination {
@@ -137,19 +159,23 @@ impl Staged {
 
     fn finish(mut self, result: io::Result<()>) -> Result<Vec<PathBuf>, OutputError> {
         let result = result.and_then(|()| {
+            let mut in_flight = staged();
             for (tmp, path) in &self.done {
                 if let Err(e) = std::fs::rename(tmp, path) {
                     self.failed = Some(path.clone());
                     return Err(e);
                 }
+                in_flight.retain(|t| t != tmp);
             }
             Ok(())
         });
         match result {
             Ok(()) => Ok(std::mem::take(&mut self.written)),
             Err(source) => {
+                let mut in_flight = staged();
                 for (tmp, _) in &self.done {
                     let _ = std::fs::remove_file(tmp);
+                    in_flight.retain(|t| t != tmp);
                 }
                 let path = self
                     .failed
@@ -184,13 +210,29 @@ impl Destination for Staged {
             self.written.push(path);
             return Ok(());
         }
+        // Replacing a file keeps what the user set on it: a read-only one is
+        // refused, and the new one gets the old one's permissions (and, where
+        // allowed, its owner).
+        let existing = std::fs::metadata(&path).ok();
+        if existing.as_ref().is_some_and(|m| m.permissions().readonly()) {
+            self.failed = Some(path);
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the file is read-only; it was not replaced",
+            ));
+        }
         let file_name =
             path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = self.dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        staged().push(tmp.clone());
         let result = (|| {
             let mut out = BufWriter::with_capacity(64 * 1024, File::create(&tmp)?);
             write(&mut out)?;
             let f = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            if let Some(m) = &existing {
+                f.set_permissions(m.permissions())?;
+                keep_owner(&tmp, m);
+            }
             f.sync_all()
         })();
         match result {
@@ -201,12 +243,25 @@ impl Destination for Staged {
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp);
+                staged().retain(|t| *t != tmp);
                 self.failed = Some(path);
                 Err(e)
             }
         }
     }
 }
+
+/// Gives the new file the replaced one's owner, where the process may.
+#[cfg(unix)]
+fn keep_owner(path: &Path, old: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    // Only a privileged process may change owners; otherwise the new file
+    // is the writer's, as any editor's save would be.
+    let _ = std::os::unix::fs::chown(path, Some(old.uid()), Some(old.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &Path, _: &std::fs::Metadata) {}
 
 #[cfg(test)]
 mod tests {
@@ -238,6 +293,27 @@ mod tests {
             .unwrap();
         assert_eq!(written, [out.join("a.csv"), out.join("b.csv")]);
         assert_eq!(std::fs::read_to_string(out.join("b.csv")).unwrap(), "new b");
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_and_permissions_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, "old").unwrap();
+        let mut p = std::fs::metadata(&path).unwrap().permissions();
+        p.set_readonly(true);
+        std::fs::set_permissions(&path, p.clone()).unwrap();
+        let t = Target::File(path.clone());
+        let e = t.write(|d| d.stream("x", &mut |w| w.write_all(b"new"))).unwrap_err();
+        assert_eq!(e.source.kind(), io::ErrorKind::PermissionDenied);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            t.write(|d| d.stream("x", &mut |w| w.write_all(b"new"))).unwrap();
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        }
     }
 
     #[test]

@@ -155,8 +155,10 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut errors = Vec::new();
+    // The same file through two spellings (`x.xml`, `../dir/x.xml`, a
+    // symlink) is read once, under the first spelling given.
     let mut push = |s: Source, out: &mut Vec<Source>| {
-        if seen.insert(s.clone()) {
+        if seen.insert(identity(&s)) {
             out.push(s);
         }
     };
@@ -167,7 +169,10 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
             continue;
         }
         let paths: Vec<PathBuf> = if !arg.exists() && has_glob_chars(&text) {
-            match glob::glob(&text) {
+            // Windows users expect `*.XML` to match `a.xml`, as cmd.exe does.
+            let options =
+                glob::MatchOptions { case_sensitive: !cfg!(windows), ..Default::default() };
+            match glob::glob_with(&text, options) {
                 Ok(paths) => paths.filter_map(Result::ok).collect(),
                 Err(e) => {
                     errors.push(DiscoveryError { arg: text, reason: Reason::InvalidPattern(e) });
@@ -200,6 +205,19 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
         }
     }
     (out, errors)
+}
+
+/// What makes two sources the same input: the canonical path of a file or
+/// archive (the path as given when it cannot be resolved, e.g. missing).
+fn identity(s: &Source) -> Source {
+    let canonical = |p: &PathBuf| p.canonicalize().unwrap_or_else(|_| p.clone());
+    match s {
+        Source::File(p) => Source::File(canonical(p)),
+        Source::ZipEntry { archive, entry } => {
+            Source::ZipEntry { archive: canonical(archive), entry: entry.clone() }
+        }
+        Source::Stdin => Source::Stdin,
+    }
 }
 
 fn add_file(
@@ -270,8 +288,9 @@ mod tests {
         );
 
         let pattern = d.join("case/*.xml");
-        let (sources, _) = discover(&[pattern.clone(), d.join("case/b.xml")]);
-        assert_eq!(sources.len(), 1, "duplicates are dropped: {sources:?}");
+        let (sources, _) =
+            discover(&[pattern.clone(), d.join("case/b.xml"), d.join("case/sub/../b.xml")]);
+        assert_eq!(sources.len(), 1, "duplicates are dropped, however spelt: {sources:?}");
         assert!(sources[0].display().ends_with("b.xml"));
 
         let (sources, errors) = discover(&[d.join("nothing/*.xml")]);

@@ -177,9 +177,16 @@ fn export_formats() {
         .success();
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(d.join("all.json")).unwrap()).unwrap();
-    assert_eq!(doc["schema"], "mrs-triage.export.v1");
+    assert_eq!(doc["schema"], "mrs-triage.export.v2");
     assert_eq!(doc["tables"]["bad_items"].as_array().unwrap().len(), 12);
-    assert_eq!(doc["tables"]["mailboxes"][0]["Verdict"], "permissions_only");
+    let m = &doc["tables"]["mailboxes"][0];
+    assert_eq!(m["verdict"], "permissions_only");
+    assert_eq!(m["requires_accept_large_data_loss"], false, "real booleans");
+    assert_eq!(m["bad_item_limit"], 10, "real numbers");
+    assert_eq!(doc["inputs"][0]["path"], "samples/target-principals.xml");
+    assert!(doc["generated_at"].as_str().unwrap().ends_with('Z'));
+    let logged = doc["tables"]["bad_items"][0]["logged_utc"].as_str().unwrap();
+    assert!(logged.len() == 20 && logged.ends_with('Z'), "ISO 8601 UTC: {logged}");
 
     let out =
         bin().args(["export", "-f", "ndjson", "-o", "-", "samples/healthy.xml"]).output().unwrap();
@@ -188,7 +195,10 @@ fn export_formats() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines[0]["type"], "mailbox");
+    assert_eq!(lines[0]["type"], "export");
+    assert_eq!(lines[0]["schema"], "mrs-triage.export.v2");
+    assert_eq!(lines[1]["type"], "input");
+    assert_eq!(lines[2]["type"], "mailbox");
     assert!(lines.iter().any(|l| l["type"] == "failure"));
 
     bin()

@@ -24,7 +24,10 @@ pub const ROOT: &str =
 /// caller's environment: the same output on every machine.
 pub fn bin() -> Command {
     let mut c = Command::new(BIN);
-    c.current_dir(MANIFEST_DIR).env("COLUMNS", "120").env_remove("NO_COLOR");
+    c.current_dir(MANIFEST_DIR)
+        .env("COLUMNS", "120")
+        .env("SOURCE_DATE_EPOCH", "1764633600")
+        .env_remove("NO_COLOR");
     c
 }
 
