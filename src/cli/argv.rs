@@ -101,10 +101,24 @@ pub fn arrange(args: Vec<OsString>) -> Result<Vec<OsString>, Misspelt> {
         }
         return Ok(assemble(program, "summary".into(), leading, rest[i..].to_vec()));
     }
-    // Options only: `--help`, `--version` and bare options stay the root's.
-    let mut out = vec![program];
-    out.extend(leading);
-    Ok(out)
+    // Options only: `--help` and `--version` are the root's; other options
+    // go to the default command, which then asks for its inputs.
+    if leading.iter().any(is_root_flag) {
+        return Ok(root_flags(program, leading));
+    }
+    if leading.is_empty() {
+        return Ok(vec![program]);
+    }
+    Ok(assemble(program, "summary".into(), leading, Vec::new()))
+}
+
+fn is_root_flag(a: &OsString) -> bool {
+    matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"))
+}
+
+/// The root's own flags, without the options meant for a command.
+fn root_flags(program: OsString, leading: Vec<OsString>) -> Vec<OsString> {
+    std::iter::once(program).chain(leading.into_iter().filter(is_root_flag)).collect()
 }
 
 fn assemble(
@@ -114,10 +128,8 @@ fn assemble(
     rest: Vec<OsString>,
 ) -> Vec<OsString> {
     // `--help` and `--version` before a command are the root's own.
-    if leading.iter().any(|a| matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"))) {
-        let mut out = vec![program];
-        out.extend(leading);
-        return out;
+    if leading.iter().any(is_root_flag) {
+        return root_flags(program, leading);
     }
     let mut out = vec![program, command];
     out.extend(leading);
@@ -165,7 +177,11 @@ mod tests {
         assert_eq!(arranged(&["--", "export"]).unwrap(), ["summary", "--", "export"]);
         assert_eq!(arranged(&["./export"]).unwrap(), ["summary", "./export"]);
         assert_eq!(arranged(&["--help"]).unwrap(), ["--help"]);
-        assert_eq!(arranged(&["-q", "--version"]).unwrap(), ["-q", "--version"]);
+        assert_eq!(arranged(&["--color", "never", "--help"]).unwrap(), ["--help"]);
+        assert_eq!(arranged(&["-q", "--version"]).unwrap(), ["--version"]);
+        assert_eq!(arranged(&["-q"]).unwrap(), ["summary", "-q"]);
+        // A command's own --help is the command's.
+        assert_eq!(arranged(&["export", "--help"]).unwrap(), ["export", "--help"]);
         assert!(arranged(&[]).unwrap().is_empty());
     }
 

@@ -134,7 +134,7 @@ impl Exporter for ExportJson {
                 inputs: &run.analysis.inputs,
                 tables: Tables(run),
             };
-            serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::from)?;
             w.write_all(b"\n")
         })
     }
@@ -180,6 +180,6 @@ impl Exporter for Ndjson {
 
 /// One NDJSON line.
 fn line<T: Serialize>(w: &mut dyn Write, v: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, v).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *w, v).map_err(io::Error::from)?;
     w.write_all(b"\n")
 }

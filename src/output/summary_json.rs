@@ -26,7 +26,7 @@ pub struct SummaryJson;
 impl Exporter for SummaryJson {
     fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
         out.stream("summary.json", &mut |w| {
-            serde_json::to_writer_pretty(&mut *w, &Document::new(run)).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *w, &Document::new(run)).map_err(io::Error::from)?;
             w.write_all(b"\n")
         })
     }

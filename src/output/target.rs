@@ -80,7 +80,15 @@ impl OutputError {
     /// Whether the reader of standard output went away (`| head`): not an
     /// error for a command-line tool.
     pub fn is_broken_pipe(&self) -> bool {
-        self.path.is_none() && self.source.kind() == io::ErrorKind::BrokenPipe
+        // The pipe's error may arrive wrapped (by a serialiser, a csv writer).
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&self.source);
+        while let Some(e) = cause {
+            if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) {
+                return self.path.is_none();
+            }
+            cause = e.source();
+        }
+        false
     }
 }
 
