@@ -1,11 +1,11 @@
 //! mrs-triage: offline triage of Exchange mailbox move reports.
 //!
 //! The engine behind the `mrs-triage` command: input discovery ([`input`])
-//! and decoding ([`decode`]), the streaming CLIXML reader ([`clixml`]), the
+//! and decoding ([`clixml::decode`]), the streaming CLIXML reader ([`clixml`]), the
 //! Exchange model ([`exchange`]), classification ([`classify`], [`verdict`]),
 //! per-mailbox analysis ([`summary`]) run over many inputs in parallel
 //! ([`triage`]), cross-mailbox roll-ups on polars ([`aggregate`]), the output
-//! formats ([`output`]), the NDJSON rendering of CLIXML values ([`dump`]),
+//! formats ([`output`]), the NDJSON rendering of CLIXML values ([`clixml::json`]),
 //! the command line ([`cli`]) and its execution ([`run`]).
 //! The binary only parses arguments, calls [`run::run`] and exits.
 #![forbid(unsafe_code)]
@@ -15,8 +15,6 @@ pub mod aggregate;
 pub mod classify;
 pub mod cli;
 pub mod clixml;
-pub mod decode;
-pub mod dump;
 pub mod exchange;
 pub mod exit;
 pub mod input;

@@ -9,8 +9,7 @@ use crate::cli::{
     Cli, ColorWhen, Command, DumpArgs, ExportArgs, ExportFormat, FailOn, GenerateArgs, InputArgs,
     LimitArgs, RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
 };
-use crate::clixml::{self, Reader};
-use crate::dump;
+use crate::clixml::{self, Reader, json};
 use crate::exit::ExitStatus;
 use crate::output::{self, table::TableStyle};
 use crate::summary;
@@ -416,7 +415,7 @@ fn run_dump(args: &DumpArgs) -> io::Result<ExitStatus> {
         };
         for value in reader {
             match value {
-                Ok(v) => dump::write_line(&mut out, &v)?,
+                Ok(v) => json::write_line(&mut out, &v)?,
                 Err(e) => {
                     // Flush what was read before the error so output and
                     // message appear in order.

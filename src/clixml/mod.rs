@@ -9,8 +9,10 @@
 //! assert_eq!(values[0].as_str(), Some("first\nline"));
 //! ```
 
+pub mod decode;
 mod error;
 pub mod escape;
+pub mod json;
 mod reader;
 pub mod segment;
 mod value;

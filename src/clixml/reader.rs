@@ -14,12 +14,12 @@ use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::decode::{DecodeError, DecodeErrorKind, Decoder, Encoding};
 use super::error::{Error, ErrorKind, Position, snippet};
 use super::escape;
 use super::value::{
     Base, IntTag, ListKind, Name, Object, Property, RefId, TextTag, UIntTag, UnknownElement, Value,
 };
-use crate::decode::{DecodeError, DecodeErrorKind, Decoder, Encoding};
 
 /// Internal results: a boxed error keeps `Result<(), _>` in a register and
 /// `Result<Value, _>` no larger than a `Value`.

@@ -23,10 +23,10 @@ use memchr::memmem;
 use quick_xml::events::Event;
 use rayon::prelude::*;
 
+use super::decode::Encoding;
 use super::escape;
 use super::reader::{Segment, local, resolve_reference};
 use super::value::RefId;
-use crate::decode::Encoding;
 
 /// Bytes per scan task; each task holds one such buffer.
 const SCAN_BLOCK: u64 = 4 << 20;

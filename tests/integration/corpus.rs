@@ -8,11 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use mrs_triage::clixml::json;
 use mrs_triage::clixml::{
     Base, Error, ErrorKind, IntTag, Name, Object, Options, Property, Reader, RefId, TextTag,
     UIntTag, Value,
 };
-use mrs_triage::dump;
 
 /// The folder named by `var`, or `None` (with a note) when it is unset.
 fn corpus_dir(var: &str) -> Option<PathBuf> {
@@ -125,7 +125,7 @@ fn s(text: &str) -> Value {
 
 fn json(value: &Value) -> String {
     let mut out = Vec::new();
-    dump::write_value(&mut out, value).unwrap();
+    json::write_value(&mut out, value).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use mrs_triage::clixml::decode::Encoding;
+use mrs_triage::clixml::json;
 use mrs_triage::clixml::{
     Base, Error, ErrorKind, IntTag, ListKind, Name, Object, Options, Property, Reader, RefId,
     Resolve, TextTag, UIntTag, UnknownElement, Value,
 };
-use mrs_triage::decode::Encoding;
-use mrs_triage::dump;
 
 use crate::util::{fixture, objs};
 
@@ -167,7 +167,7 @@ fn utf16(text: &str, little_endian: bool, bom: bool) -> Vec<u8> {
 
 fn json(value: &Value) -> String {
     let mut out = Vec::new();
-    dump::write_value(&mut out, value).unwrap();
+    json::write_value(&mut out, value).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -198,7 +198,7 @@ proptest! {
         if let Ok(r) = Reader::with_options(&bytes[..], opts) {
             for v in r.flatten() {
                 let mut out = Vec::new();
-                mrs_triage::dump::write_value(&mut out, &v).unwrap();
+                mrs_triage::clixml::json::write_value(&mut out, &v).unwrap();
             }
         }
     }

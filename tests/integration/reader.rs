@@ -1,8 +1,8 @@
 //! The CLIXML reader on hand-written inputs: every element, every escape,
 //! every encoding, references, and every error kind with its exact position.
 
+use mrs_triage::clixml::json;
 use mrs_triage::clixml::{Base, ErrorKind, Options, Reader, RefId, Value};
-use mrs_triage::dump;
 
 use crate::util::objs;
 
@@ -15,7 +15,7 @@ fn json(doc: &str) -> Vec<String> {
         .iter()
         .map(|v| {
             let mut out = Vec::new();
-            dump::write_value(&mut out, v).unwrap();
+            json::write_value(&mut out, v).unwrap();
             String::from_utf8(out).unwrap()
         })
         .collect()
@@ -217,7 +217,7 @@ fn reference_chains_stay_linear() {
     let mut total = 0;
     for v in Reader::new(doc.as_bytes()).unwrap() {
         let mut out = Vec::new();
-        dump::write_value(&mut out, &v.unwrap()).unwrap();
+        json::write_value(&mut out, &v.unwrap()).unwrap();
         total += out.len();
     }
     assert!(total < doc.len(), "{total} bytes of JSON for {} bytes of input", doc.len());
