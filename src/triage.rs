@@ -285,7 +285,7 @@ struct Part {
 }
 
 /// Reads a large file as segments on the pool's threads (see
-/// [`clixml::segment`]), as [`triage`] does for files of at least twice
+/// [`clixml::Segment`]), as [`triage`] does for files of at least twice
 /// [`TriageOptions::segment_bytes`]. `None` when it cannot be split with
 /// confidence or any segment fails (a reference into an earlier value, a
 /// read error): [`triage`] then reads it whole, which also reports errors
@@ -297,7 +297,7 @@ pub fn triage_segmented(source: &Source, opts: &TriageOptions) -> Option<InputRe
         return None;
     }
     let path = &source.display();
-    let plan = clixml::segment::plan(file, target).ok()??;
+    let plan = clixml::scan::plan(file, target).ok()??;
     let abandon = AtomicBool::new(false);
     let counted = AtomicU64::new(0);
     let parts: Option<Vec<Part>> = (0..plan.ranges.len())
@@ -341,7 +341,7 @@ pub fn triage_segmented(source: &Source, opts: &TriageOptions) -> Option<InputRe
 /// order. `None` if it fails in any way, or another segment did.
 fn read_part(
     file: &std::path::Path,
-    plan: &clixml::segment::Plan,
+    plan: &clixml::scan::Plan,
     i: usize,
     path: &str,
     opts: &TriageOptions,
