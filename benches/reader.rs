@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use common::{data_dir, full_run, raw_quick_xml};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use mrs_triage::clixml::Reader;
-use mrs_triage::decode::Decoder;
+use mrs_triage::clixml::decode::Decoder;
 
 mod common;
 
@@ -616,7 +616,7 @@ fn read_and_dump(path: &Path, out: &mut Vec<u8>) -> u64 {
     let mut bytes = 0;
     for v in Reader::new(File::open(path).unwrap()).unwrap() {
         out.clear();
-        mrs_triage::dump::write_value(out, &v.expect("valid input")).unwrap();
+        mrs_triage::clixml::json::write_value(out, &v.expect("valid input")).unwrap();
         out.push(b'\n');
         bytes += out.len() as u64;
     }

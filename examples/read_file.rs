@@ -35,7 +35,9 @@ fn main() {
     let start = std::time::Instant::now();
     let n = match mode.as_str() {
         "raw" => raw(BufReader::with_capacity(64 * 1024, file)),
-        "decoder" => raw(mrs_triage::decode::Decoder::new(file, usize::MAX).expect("decoder")),
+        "decoder" => {
+            raw(mrs_triage::clixml::decode::Decoder::new(file, usize::MAX).expect("decoder"))
+        }
         "scan" => mrs_triage::clixml::scan_references(file).expect("scan").len() as u64,
         _ => {
             let mut n = 0u64;

@@ -25,8 +25,6 @@
 
 pub mod analysis;
 pub mod clixml;
-pub mod decode;
-pub mod dump;
 pub mod exchange;
 pub mod output;
 pub mod pipeline;

@@ -6,9 +6,9 @@ pub mod generate;
 
 use std::io::Read;
 
+use mrs_triage::clixml::decode::Encoding;
+use mrs_triage::clixml::json::write_value;
 use mrs_triage::clixml::{Base, Error, Options, Reader, RefId, Resolve, Value, scan_references};
-use mrs_triage::decode::Encoding;
-use mrs_triage::dump::write_value;
 
 /// What one pass over the input produced: each value's NDJSON rendering, then
 /// the error that ended the pass, if any.
@@ -139,7 +139,9 @@ fn blank_preamble(data: &[u8]) -> Option<Vec<u8>> {
 /// finds such tags the same naive way.
 fn has_unscannable_ref(data: &[u8]) -> bool {
     use std::io::Read as _;
-    let Ok(mut dec) = mrs_triage::decode::Decoder::new(data, usize::MAX) else { return true };
+    let Ok(mut dec) = mrs_triage::clixml::decode::Decoder::new(data, usize::MAX) else {
+        return true;
+    };
     let mut text = Vec::new();
     let _ = dec.read_to_end(&mut text);
     let mut rest = &text[..];

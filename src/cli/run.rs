@@ -252,7 +252,7 @@ fn dump_one<W: Write>(
         };
         for value in reader {
             match value {
-                Ok(v) => crate::dump::write_line(out, &v)?,
+                Ok(v) => clixml::json::write_line(out, &v)?,
                 Err(e) => {
                     // What was read before the error comes first.
                     out.flush()?;

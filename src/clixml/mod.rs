@@ -1,5 +1,9 @@
-//! PowerShell CLIXML (Export-CliXml) reading: a streaming reader that yields
-//! the top-level values of a file one at a time, with bounded memory.
+//! PowerShell CLIXML (Export-CliXml) in and out: the input decoder
+//! ([`decode`]), a streaming reader that yields the top-level values of a
+//! file one at a time, with bounded memory ([`Reader`]), the byte scanners
+//! that run beside it (the reference pre-scan [`scan_references`] and the
+//! segment planner), the values it yields ([`Value`]) and their NDJSON
+//! rendering ([`json`]), and a writer ([`writer`]).
 //!
 //! ```
 //! use mrs_triage::clixml::{Reader, Value};
@@ -9,15 +13,19 @@
 //! assert_eq!(values[0].as_str(), Some("first\nline"));
 //! ```
 
+pub mod decode;
 mod error;
 pub mod escape;
+pub mod json;
 mod reader;
-pub mod segment;
+pub(crate) mod scan;
 mod value;
 pub mod writer;
+mod xml;
 
 pub use error::{Error, ErrorKind, Position};
-pub use reader::{Options, Reader, RefPlan, Resolve, Segment, scan_references};
+pub use reader::{Options, Reader, Resolve};
+pub use scan::{RefPlan, Segment, scan_references};
 pub use value::{
     Base, IntTag, ListKind, Name, Object, Property, RefId, TextTag, UIntTag, UnknownElement, Value,
     objects_by_id,

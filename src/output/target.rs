@@ -83,7 +83,9 @@ impl OutputError {
         // The pipe's error may arrive wrapped (by a serialiser, a csv writer).
         let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&self.source);
         while let Some(e) = cause {
-            if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) {
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            {
                 return self.path.is_none();
             }
             cause = e.source();

@@ -1,5 +1,5 @@
 //! A large file read as parallel segments: the segment plan of
-//! [`clixml::segment`] gives each pool thread a range of whole top-level
+//! [`clixml::Segment`] gives each pool thread a range of whole top-level
 //! values; nothing is taken on trust, and any doubt falls back to reading
 //! the file whole.
 
@@ -34,7 +34,7 @@ pub fn reads_in_segments(source: &Source, opts: &TriageOptions) -> bool {
 }
 
 /// Reads a large file as segments on the pool's threads (see
-/// [`clixml::segment`]), as the triage does for files of at least twice
+/// [`clixml::Segment`]), as the triage does for files of at least twice
 /// [`TriageOptions::segment_bytes`]. `None` when it cannot be split with
 /// confidence or any segment fails (a reference into an earlier value, a
 /// read error): the file is then read whole, which also reports errors with
@@ -46,7 +46,7 @@ pub(crate) fn read(source: &Source, job: &Job<'_>) -> Option<InputResult> {
         return None;
     }
     let path = &source.display();
-    let plan = clixml::segment::plan(file, target).ok()??;
+    let plan = clixml::scan::plan(file, target).ok()??;
     let abandon = AtomicBool::new(false);
     let counted = AtomicU64::new(0);
     let parts: Option<Vec<Part>> = (0..plan.ranges.len())
@@ -90,7 +90,7 @@ pub(crate) fn read(source: &Source, job: &Job<'_>) -> Option<InputResult> {
 /// order. `None` if it fails in any way, or another segment did.
 fn read_part(
     file: &std::path::Path,
-    plan: &clixml::segment::Plan,
+    plan: &clixml::scan::Plan,
     i: usize,
     path: &str,
     job: &Job<'_>,

@@ -2,8 +2,11 @@
 //! The graph is built from the code of every file (comments and its test
 //! module left out): its `crate::` and `super::` paths, and a parent
 //! module's uses of its children (`rollup::principals`, `pub use
-//! classify::Category`). It must be free of cycles between files and
-//! between top-level modules (`analysis`, `output`, …).
+//! classify::Category`). A path through a re-export leads to the module that
+//! defines the item (`crate::clixml::Reader` is a use of
+//! `clixml::reader::state`, not of `clixml`). The graph must be free of
+//! cycles between files and between top-level modules (`analysis`,
+//! `output`, …).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -36,8 +39,70 @@ fn code(text: &str) -> String {
     body.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
 }
 
-/// Every module path a file refers to, resolved to the longest known module.
-fn references(text: &str, me: &[String], known: &BTreeSet<Vec<String>>) -> BTreeSet<Vec<String>> {
+/// Per module, the items it re-exports (`pub use x::{A, B as C}`) and the
+/// path they come from, absolute.
+type Reexports = BTreeMap<Vec<String>, BTreeMap<String, Vec<String>>>;
+
+fn absolute(path: &str, me: &[String]) -> Vec<String> {
+    let mut parts: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+    let mut out: Vec<String> = match parts.first() {
+        Some(&"crate") => {
+            parts.remove(0);
+            Vec::new()
+        }
+        Some(&"super") => {
+            let mut p = me.to_vec();
+            while parts.first() == Some(&"super") {
+                parts.remove(0);
+                p.pop();
+            }
+            p
+        }
+        _ => me.to_vec(),
+    };
+    out.extend(parts.iter().map(|s| s.to_string()));
+    out
+}
+
+fn reexports(text: &str, me: &[String]) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for stmt in text.split(';') {
+        let stmt = stmt.trim();
+        let Some(rest) = ["pub use ", "pub(crate) use ", "pub(super) use "]
+            .iter()
+            .find_map(|p| stmt.strip_prefix(p))
+        else {
+            continue;
+        };
+        let rest: String = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (base, names) = match rest.split_once("::{") {
+            Some((base, names)) => (base.to_string(), names.trim_end_matches('}').to_string()),
+            None => match rest.rsplit_once("::") {
+                Some((base, name)) => (base.to_string(), name.to_string()),
+                None => continue,
+            },
+        };
+        for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let (item, alias) = match name.split_once(" as ") {
+                Some((i, a)) => (i.trim(), a.trim()),
+                None => (name, name),
+            };
+            let mut path = absolute(&base, me);
+            path.push(item.to_string());
+            out.insert(alias.to_string(), path);
+        }
+    }
+    out
+}
+
+/// Every module path a file refers to, resolved to the module that defines
+/// what it names.
+fn references(
+    text: &str,
+    me: &[String],
+    known: &BTreeSet<Vec<String>>,
+    reexported: &Reexports,
+) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
     // A parent's uses of its own children: `child::item`, not `x::child::`.
     for child in known.iter().filter(|k| k.len() == me.len() + 1 && k.starts_with(me)) {
@@ -50,8 +115,21 @@ fn references(text: &str, me: &[String], known: &BTreeSet<Vec<String>>) -> BTree
         }
     }
     let resolve = |mut path: Vec<String>| {
-        while !path.is_empty() && !known.contains(&path) {
-            path.pop();
+        for _ in 0..8 {
+            let full = path.clone();
+            while !path.is_empty() && !known.contains(&path) {
+                path.pop();
+            }
+            // The first segment past the module: an item it may re-export.
+            let item = full.get(path.len());
+            match item.and_then(|i| reexported.get(&path).and_then(|r| r.get(i))) {
+                Some(target) if target != &full => {
+                    let mut next = target.clone();
+                    next.extend(full[path.len() + 1..].iter().cloned());
+                    path = next;
+                }
+                _ => return path,
+            }
         }
         path
     };
@@ -129,11 +207,13 @@ fn no_module_imports_one_that_imports_it_back() {
         .map(|f| (module_of(&src, f), std::fs::read_to_string(f).unwrap()))
         .collect();
     let known: BTreeSet<Vec<String>> = modules.keys().cloned().collect();
+    let reexported: Reexports =
+        modules.iter().map(|(m, text)| (m.clone(), reexports(&code(text), m))).collect();
     let mut by_file: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut by_layer: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (me, text) in &modules {
         let name = me.join("::");
-        let refs = references(&code(text), me, &known);
+        let refs = references(&code(text), me, &known, &reexported);
         for r in &refs {
             by_file.entry(name.clone()).or_default().insert(r.join("::"));
             if let (Some(a), Some(b)) = (me.first(), r.first())

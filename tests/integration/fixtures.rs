@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
+use mrs_triage::clixml::decode::Encoding;
 use mrs_triage::clixml::{
     Base, Error, ErrorKind, IntTag, ListKind, Name, Object, Options, Property, Reader, RefId,
     Resolve, TextTag, UIntTag, UnknownElement, Value,
 };
-use mrs_triage::decode::Encoding;
 
 use crate::util::{ROOT, fixture, json, objs, s, utf16};
 

@@ -511,7 +511,7 @@ proptest! {
         let opts = Options { resolve: Resolve::CurrentValue, ..Options::default() };
         if let Ok(reader) = Reader::with_options(&bytes[..], opts) {
             for v in reader.flatten() {
-                mrs_triage::dump::write_value(&mut Vec::new(), &v).unwrap();
+                mrs_triage::clixml::json::write_value(&mut Vec::new(), &v).unwrap();
             }
         }
     }

@@ -12,10 +12,10 @@
 use std::io::{BufRead, Read};
 use std::sync::Arc;
 
+use mrs_triage::clixml::decode::Decoder;
 use mrs_triage::clixml::{
     Error, ErrorKind, IntTag, Object, Property, Reader, RefId, TextTag, Value,
 };
-use mrs_triage::decode::Decoder;
 
 use crate::util::{Trickle, s, utf16};
 

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use mrs_triage::clixml::json as dump;
 use mrs_triage::clixml::{TextTag, Value};
-use mrs_triage::dump;
 
 /// The package folder.
 pub const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");

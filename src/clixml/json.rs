@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use crate::clixml::{Base, Object, Property, RefId, Value};
+use super::{Base, Object, Property, RefId, Value};
 
 /// Writes one value as a JSON line (terminated by `\n`).
 pub fn write_line<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {

@@ -1,5 +1,13 @@
-//! Splitting one large CLIXML file (UTF-8 or UTF-16) into segments of whole
-//! top-level values, so that several readers can read it at once.
+//! Byte scanners that run before or beside the reader, without parsing XML
+//! as a whole: the reference pre-scan ([`scan_references`]) and the segment
+//! planner ([`plan`]).
+//!
+//! The pre-scan finds, for each referenced object id, where its last `Ref`
+//! is, so that a reader with [`Resolve::Planned`](super::Resolve::Planned)
+//! keeps exactly the objects still needed.
+//!
+//! The planner splits one large CLIXML file (UTF-8 or UTF-16) into segments
+//! of whole top-level values, so that several readers can read it at once.
 //!
 //! `Export-CliXml` indents its output: every top-level value starts a line
 //! with exactly two spaces (`\n  <Obj RefId=…>`). Such a line is only a
@@ -14,6 +22,7 @@
 //! with a memmem pass. References to earlier objects (`Ref`) are not
 //! followed here: a segment that meets one fails, and the caller falls back.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -23,10 +32,117 @@ use memchr::memmem;
 use quick_xml::events::Event;
 use rayon::prelude::*;
 
+use super::decode::{Decoder, Encoding};
 use super::escape;
-use super::reader::{Segment, local, resolve_reference};
 use super::value::RefId;
-use crate::decode::Encoding;
+use super::xml::{is_xml_space, local, resolve_reference};
+
+/// For each referenced object id, the offset (in the decoded stream) of its
+/// last `Ref`.
+#[derive(Debug, Clone, Default)]
+pub struct RefPlan {
+    pub(super) last_ref: HashMap<RefId, u64>,
+}
+
+impl RefPlan {
+    /// How many distinct ids are referenced.
+    pub fn len(&self) -> usize {
+        self.last_ref.len()
+    }
+    /// Whether no id is referenced.
+    pub fn is_empty(&self) -> bool {
+        self.last_ref.is_empty()
+    }
+}
+
+/// The cheap first pass: finds every `<Ref … RefId="…">` with `memchr`, without
+/// parsing XML. A `<Ref` inside a comment or CDATA only makes the reader keep an
+/// object a little longer than needed.
+pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
+    use std::io::BufRead;
+    let mut dec = Decoder::new(input, usize::MAX)?;
+    let mut plan = RefPlan::default();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut base: u64 = 0; // decoded offset of carry[0]
+    let finder = memchr::memmem::Finder::new(b"<Ref");
+    loop {
+        let chunk = dec.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        carry.extend_from_slice(chunk);
+        dec.consume(n);
+        let mut keep_from = carry.len().saturating_sub(4);
+        for at in finder.find_iter(&carry) {
+            match parse_ref_tag(&carry[at + 4..]) {
+                Some(Some(id)) => {
+                    plan.last_ref.insert(RefId::parse(id), base + at as u64);
+                }
+                Some(None) => {}
+                None => {
+                    keep_from = keep_from.min(at); // tag continues in the next chunk
+                    break;
+                }
+            }
+        }
+        let keep_from = if carry.len() - keep_from > 4096 { carry.len() - 4 } else { keep_from };
+        carry.drain(..keep_from);
+        base += keep_from as u64;
+    }
+    Ok(plan)
+}
+
+/// Parses what follows `<Ref`: `Some(Some(id))`, `Some(None)` when it is not
+/// a Ref tag (or has no RefId), `None` when the tag is cut off by the end of
+/// the buffer. Attributes are walked with their quotes, so a `>` or the text
+/// `RefId` inside another attribute's value cannot mislead it.
+fn parse_ref_tag(rest: &[u8]) -> Option<Option<&str>> {
+    match rest.first() {
+        None => return None,
+        Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') => {}
+        Some(_) => return Some(None),
+    }
+    let mut i = 0;
+    let mut found = None;
+    loop {
+        while rest.get(i).copied().is_some_and(|b| is_xml_space(b) || b == b'/') {
+            i += 1;
+        }
+        if *rest.get(i)? == b'>' {
+            return Some(found);
+        }
+        let name_start = i;
+        while rest
+            .get(i)
+            .copied()
+            .is_some_and(|b| !is_xml_space(b) && !matches!(b, b'=' | b'>' | b'/'))
+        {
+            i += 1;
+        }
+        let name = &rest[name_start..i];
+        while rest.get(i).copied().is_some_and(is_xml_space) {
+            i += 1;
+        }
+        if *rest.get(i)? != b'=' {
+            return Some(None); // not a well-formed attribute: not ours to judge
+        }
+        i += 1;
+        while rest.get(i).copied().is_some_and(is_xml_space) {
+            i += 1;
+        }
+        let quote = *rest.get(i)?;
+        if quote != b'"' && quote != b'\'' {
+            return Some(None);
+        }
+        let value_start = i + 1;
+        let len = memchr::memchr(quote, rest.get(value_start..)?)?;
+        if name == b"RefId" {
+            found = std::str::from_utf8(&rest[value_start..value_start + len]).ok();
+        }
+        i = value_start + len + 1;
+    }
+}
 
 /// Bytes per scan task; each task holds one such buffer.
 const SCAN_BLOCK: u64 = 4 << 20;
@@ -36,7 +152,7 @@ const LOOKAHEAD: u64 = 64 << 10;
 const BOUNDARY: &[u8] = b"\n  <Obj ";
 
 /// A type list defined in the file: where, its id, its names.
-pub type TypeDef = (u64, RefId, Arc<[String]>);
+pub(crate) type TypeDef = (u64, RefId, Arc<[String]>);
 
 /// How the file's text is stored, for the byte patterns the scan looks for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,11 +189,11 @@ impl Units {
 
 /// How a file splits into segments.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Segment byte ranges `[start, end)`, in order, covering the file.
-    pub ranges: Vec<(u64, u64)>,
+    pub(crate) ranges: Vec<(u64, u64)>,
     /// Every type list with a `RefId` the scan found, in document order.
-    pub types: Vec<TypeDef>,
+    pub(crate) types: Vec<TypeDef>,
     units: Units,
 }
 
@@ -85,7 +201,7 @@ impl Plan {
     /// What segment `i` is read with: the bytes to put in front of it (the
     /// root element's start, in the file's encoding, for all but the
     /// first), and the reader options.
-    pub fn segment(&self, i: usize) -> (Vec<u8>, Segment) {
+    pub(crate) fn segment(&self, i: usize) -> (Vec<u8>, Segment) {
         let start = self.ranges[i].0;
         let before = self.types.partition_point(|(at, _, _)| *at < start);
         let prefix = if i > 0 { self.units.encode(b"<Objs>") } else { Vec::new() };
@@ -105,7 +221,7 @@ impl Plan {
 /// Plans segments of about `target` bytes; `Ok(None)` when the file is not
 /// worth splitting or cannot be split with confidence (no indentation, a type
 /// list the scan does not understand, UTF-32).
-pub fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
+pub(crate) fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
     let size = std::fs::metadata(path)?.len();
     if target == 0 || size < target.saturating_mul(2) {
         return Ok(None);
@@ -253,9 +369,38 @@ fn parse_type_list(bytes: &[u8]) -> Option<(RefId, Vec<String>)> {
     }
 }
 
+/// A byte range of one document that holds whole top-level values, read on
+/// its own (the segment planner below finds them): it may end
+/// before `</Objs>`, and type lists (`TN`) defined before it are given. (One
+/// that starts after `<Objs>` is read with `<Objs>` put in front.)
+#[derive(Debug, Clone, Default)]
+pub struct Segment {
+    /// The input may end inside `<Objs>`, after a top-level value.
+    pub open_end: bool,
+    /// The type lists defined before the segment, in document order.
+    pub types: Arc<[(RefId, Arc<[String]>)]>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ref_tags_are_found_by_the_scan() {
+        assert_eq!(parse_ref_tag(b" RefId=\"12\" />"), Some(Some("12")));
+        assert_eq!(parse_ref_tag(b" N='x' RefId = '7'/>"), Some(Some("7")));
+        assert_eq!(parse_ref_tag(b"s>"), Some(None));
+        assert_eq!(parse_ref_tag(b" RefId=\"1"), None);
+        // Found by fuzzing: RefId or `>` inside another attribute's value.
+        assert_eq!(parse_ref_tag(b" N=\"RefId\" RefId=\"0\"/>"), Some(Some("0")));
+        assert_eq!(parse_ref_tag(b" N=\"a>b\" RefId=\"3\"/>"), Some(Some("3")));
+        assert_eq!(parse_ref_tag(b" N=\"RefIdx\"/>"), Some(None));
+        let doc =
+            "<Objs><Obj RefId=\"0\"/><Ref RefId=\"0\" /><Refs/><Ref N=\"a\" RefId=\"0\"/></Objs>";
+        let plan = scan_references(doc.as_bytes()).unwrap();
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
+    }
 
     #[test]
     fn type_lists_parse_as_the_reader_reads_them() {
