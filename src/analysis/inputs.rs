@@ -23,4 +23,6 @@ pub struct InputSummary {
     pub other_objects: BTreeMap<String, u64>,
     /// The error that stopped reading, if any (records before it are kept).
     pub error: Option<String>,
+    /// How the input was read when that is worth saying (an encoding guessed).
+    pub note: Option<String>,
 }

@@ -127,6 +127,9 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
     }
     let run = &triaged.run;
     for (i, summary) in run.analysis.inputs.iter().enumerate() {
+        if let Some(note) = &summary.note {
+            msg.note(format_args!("{}: {note}", sources[i].display()));
+        }
         if summary.error.is_none() && summary.mailboxes == 0 {
             msg.note(format_args!("{}: {}", sources[i].display(), no_report(summary)));
         }
@@ -242,31 +245,57 @@ fn dump_one<W: Write>(
     out: &mut W,
 ) -> io::Result<()> {
     let name = source.display();
-    let opened = source.with_reader(|r| -> io::Result<()> {
-        let reader = match Reader::with_options(r, opts.clone()) {
-            Ok(r) => r,
-            Err(e) => {
-                msg.read_error(&name, &e);
-                return Ok(());
-            }
-        };
-        for value in reader {
-            match value {
-                Ok(v) => clixml::json::write_line(out, &v)?,
+    // An input that turns out not to be UTF-8 is dumped again as
+    // Windows-1252 from the value it stopped at (see read_as_windows_1252).
+    let mut encoding = None;
+    let mut written = 0usize;
+    loop {
+        let mut retry = false;
+        let opened = source.with_reader(|r| -> io::Result<()> {
+            let opts = clixml::Options { encoding, ..opts.clone() };
+            let mut reader = match Reader::with_options(r, opts) {
+                Ok(r) => r,
                 Err(e) => {
-                    // What was read before the error comes first.
-                    out.flush()?;
                     msg.read_error(&name, &e);
+                    return Ok(());
+                }
+            };
+            let label = reader.encoding().label();
+            let mut seen = 0usize;
+            while let Some(value) = reader.next_value() {
+                match value {
+                    Ok(v) => {
+                        seen += 1;
+                        if seen > written {
+                            clixml::json::write_line(out, &v)?;
+                            written = seen;
+                        }
+                    }
+                    Err(e)
+                        if encoding.is_none() && source.read_as_windows_1252(&e, Some(label)) =>
+                    {
+                        retry = true;
+                        break;
+                    }
+                    Err(e) => {
+                        // What was read before the error comes first.
+                        out.flush()?;
+                        msg.read_error(&name, &e);
+                    }
                 }
             }
-        }
-        Ok(())
-    });
-    match opened {
-        Ok(written) => written,
-        Err(e) => {
-            msg.error(ExitStatus::NoInput, format_args!("{name}: cannot open: {e}"));
             Ok(())
+        });
+        match opened {
+            Ok(Ok(())) if retry => {
+                msg.note(format_args!("{name}: {}", pipeline::input::WINDOWS_1252_NOTE));
+                encoding = Some(clixml::decode::Encoding::Windows1252);
+            }
+            Ok(result) => return result,
+            Err(e) => {
+                msg.error(ExitStatus::NoInput, format_args!("{name}: cannot open: {e}"));
+                return Ok(());
+            }
         }
     }
 }

@@ -33,6 +33,10 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big-endian without BOM (detected from the first bytes).
     Utf16Be,
+    /// The Windows ANSI code page of Western systems, which `Export-Clixml
+    /// -Encoding Default` writes without saying so: never sniffed, only
+    /// chosen for an input without BOM that is not valid UTF-8.
+    Windows1252,
 }
 
 impl Encoding {
@@ -59,6 +63,7 @@ impl Encoding {
             Encoding::Utf16BeBom => "utf-16be-bom",
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",
+            Encoding::Windows1252 => "windows-1252",
         }
     }
 
@@ -67,6 +72,16 @@ impl Encoding {
             Encoding::Utf8Bom => 3,
             Encoding::Utf16LeBom | Encoding::Utf16BeBom => 2,
             _ => 0,
+        }
+    }
+
+    /// Input bytes of decoded UTF-8 text (every character of Windows-1252 is
+    /// one byte; UTF-16 counts its code units).
+    fn src_len(self, utf8: &[u8]) -> u64 {
+        match self {
+            Encoding::Windows1252 => char_count(utf8),
+            e if e.is_utf16() => 2 * utf16_units(utf8),
+            _ => utf8.len() as u64,
         }
     }
 
@@ -132,6 +147,7 @@ struct ChunkMeta {
 pub struct Decoder<R> {
     inner: R,
     encoding: Encoding,
+    /// The transcoder of an input that is not UTF-8 (UTF-16, Windows-1252).
     utf16: Option<encoding_rs::Decoder>,
     raw: Vec<u8>,
     raw_start: usize,
@@ -159,7 +175,17 @@ impl<R: Read> Decoder<R> {
     ///
     /// `max_run` bounds the size of any single event (text, tag, comment,
     /// CDATA) once the consumer marks event starts ([`Decoder::mark_event`]).
-    pub fn new(mut inner: R, max_run: usize) -> io::Result<Self> {
+    pub fn new(inner: R, max_run: usize) -> io::Result<Self> {
+        Self::with_encoding(inner, max_run, None)
+    }
+
+    /// [`Decoder::new`], reading the input as `forced` when it has no byte
+    /// order mark (a BOM always wins).
+    pub fn with_encoding(
+        mut inner: R,
+        max_run: usize,
+        forced: Option<Encoding>,
+    ) -> io::Result<Self> {
         let mut raw = vec![0u8; CHUNK];
         let mut raw_end = 0;
         let mut raw_eof = false;
@@ -178,6 +204,7 @@ impl<R: Read> Decoder<R> {
         let head = &raw[..raw_end];
         let mut pending = None;
         let encoding = match Encoding::sniff(head) {
+            Some(Encoding::Utf8) if forced.is_some() => forced.unwrap_or(Encoding::Utf8),
             Some(e) => e,
             None => {
                 pending = Some(DecodeError {
@@ -195,6 +222,9 @@ impl<R: Read> Decoder<R> {
             }
             Encoding::Utf16Be | Encoding::Utf16BeBom => {
                 Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling())
+            }
+            Encoding::Windows1252 => {
+                Some(encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling())
             }
             _ => None,
         };
@@ -251,11 +281,7 @@ impl<R: Read> Decoder<R> {
                     Some(i) => char_count(&before[i + 1..]) + 1,
                     None => meta.col_before + char_count(before) + 1,
                 };
-                let offset = if self.encoding.is_utf16() {
-                    meta.src_start + 2 * utf16_units(before)
-                } else {
-                    meta.src_start + rel as u64
-                };
+                let offset = meta.src_start + self.encoding.src_len(before);
                 return Located { offset, line_col: Some((line, col)) };
             }
         }
@@ -288,8 +314,8 @@ impl<R: Read> Decoder<R> {
         }
         // For UTF-16 the next chunk starts exactly where this one's code
         // units end (the decoder may hold back an odd byte or a surrogate).
-        let src_next = if self.encoding.is_utf16() {
-            self.cur_meta.src_start + 2 * utf16_units(&self.cur)
+        let src_next = if self.utf16.is_some() {
+            self.cur_meta.src_start + self.encoding.src_len(&self.cur)
         } else {
             self.src_consumed
         };
@@ -546,6 +572,23 @@ mod tests {
             v.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
         }
         v
+    }
+
+    #[test]
+    fn windows_1252_when_asked_and_no_bom_says_otherwise() {
+        let bytes = b"<Objs>caf\xe9 \x80 na\xefve</Objs>";
+        let mut d =
+            Decoder::with_encoding(&bytes[..], usize::MAX, Some(Encoding::Windows1252)).unwrap();
+        assert_eq!(d.encoding(), Encoding::Windows1252);
+        let mut s = String::new();
+        d.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "<Objs>caf\u{e9} \u{20ac} na\u{ef}ve</Objs>");
+        // Positions count the file's bytes: `é` is one byte there.
+        let at = s.find(" \u{20ac}").unwrap() as u64;
+        assert_eq!(d.locate(at).offset, 10);
+        let bom = b"\xEF\xBB\xBF<Objs/>";
+        let d = Decoder::with_encoding(&bom[..], usize::MAX, Some(Encoding::Windows1252)).unwrap();
+        assert_eq!(d.encoding(), Encoding::Utf8Bom, "a BOM wins");
     }
 
     #[test]

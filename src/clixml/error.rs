@@ -30,6 +30,10 @@ pub enum ErrorKind {
     Io(String),
     /// The input ended inside the document.
     Truncated,
+    /// The input is empty.
+    Empty,
+    /// The input holds text but no XML element: not a CLIXML export at all.
+    NotXml,
     /// The XML is not well-formed (quick-xml's diagnosis).
     Syntax(String),
     /// A byte sequence that is not UTF-8 in a UTF-8 file.
@@ -68,6 +72,8 @@ impl fmt::Display for ErrorKind {
         match self {
             ErrorKind::Io(e) => write!(f, "read error: {e}"),
             ErrorKind::Truncated => f.write_str("unexpected end of file (the export is truncated)"),
+            ErrorKind::Empty => f.write_str("the file is empty: no CLIXML export in it"),
+            ErrorKind::NotXml => f.write_str("not XML: this is not a CLIXML export"),
             ErrorKind::Syntax(e) => write!(f, "malformed XML: {e}"),
             ErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8"),
             ErrorKind::InvalidUtf16 => f.write_str("invalid UTF-16"),

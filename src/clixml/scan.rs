@@ -232,7 +232,8 @@ pub(crate) fn plan(path: &Path, target: u64) -> std::io::Result<Option<Plan>> {
         Some(Encoding::Utf8 | Encoding::Utf8Bom) => Units::Utf8,
         Some(Encoding::Utf16Le | Encoding::Utf16LeBom) => Units::Utf16Le,
         Some(Encoding::Utf16Be | Encoding::Utf16BeBom) => Units::Utf16Be,
-        None => return Ok(None),
+        // Never sniffed; a Windows-1252 file is read whole.
+        Some(Encoding::Windows1252) | None => return Ok(None),
     };
     // Blocks start on a code unit (a UTF-16 byte order mark is 2 bytes).
     let block = target.clamp(2, SCAN_BLOCK) & !1;

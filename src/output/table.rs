@@ -337,12 +337,12 @@ pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()
         .filter(|(_, n)| *n > 0)
         .map(|(v, n)| format!("{n} {}", v.key()))
         .collect();
-    writeln!(
-        out,
+    let line = format!(
         "{}: {}",
         plural(totals.mailboxes as u64, "mailbox", "mailboxes"),
         if verdicts.is_empty() { NONE.into() } else { verdicts.join(", ") }
-    )?;
+    );
+    writeln!(out, "{}", wrap(&line, "", usize::from(style.width)))?;
 
     // Roll-ups only say something when there is more than one group.
     if analysis.batches.len() > 1 {

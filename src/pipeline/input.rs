@@ -63,6 +63,32 @@ impl Source {
         }
     }
 
+    /// Whether an input that failed with `err`, read as `encoding`, is to be
+    /// read again as Windows-1252: it is not valid UTF-8, has no byte order
+    /// mark and no XML declaration naming its encoding (what `Export-Clixml
+    /// -Encoding Default` writes), and it can be read twice.
+    pub fn read_as_windows_1252(&self, err: &crate::clixml::Error, encoding: Option<&str>) -> bool {
+        use crate::clixml::decode::Encoding;
+        err.kind == crate::clixml::ErrorKind::InvalidUtf8
+            && encoding == Some(Encoding::Utf8.label())
+            && self.rereadable()
+            && !self.declares_encoding()
+    }
+
+    /// Whether the input starts with an XML declaration naming its encoding.
+    fn declares_encoding(&self) -> bool {
+        let head = self.with_reader(|r| {
+            let mut head = Vec::with_capacity(256);
+            let _ = r.take(256).read_to_end(&mut head);
+            head
+        });
+        head.is_ok_and(|h| {
+            let h = String::from_utf8_lossy(&h);
+            h.trim_start().starts_with("<?xml")
+                && h.split("?>").next().is_some_and(|d| d.contains("encoding"))
+        })
+    }
+
     /// Opens it and hands the stream to `f` (a zip entry's stream borrows its
     /// archive, so it only lives inside the call).
     pub fn with_reader<T>(&self, f: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
@@ -78,6 +104,10 @@ impl Source {
         }
     }
 }
+
+/// The note on an input read as Windows-1252 ([`Source::read_as_windows_1252`]).
+pub const WINDOWS_1252_NOTE: &str = "not valid UTF-8 and no byte order mark: read as Windows-1252, \
+                                     the ANSI code page Export-Clixml -Encoding Default writes";
 
 /// Why an argument gave no input.
 #[derive(Debug)]

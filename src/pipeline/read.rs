@@ -11,6 +11,7 @@ use std::sync::{Arc, mpsc};
 use super::input::Source;
 use super::options::{InputError, Job, Progress};
 use crate::analysis::{InputSummary, MailboxAnalysis};
+use crate::clixml::decode::Encoding;
 use crate::clixml::{self, Object, Reader, RefId, RefPlan, Resolve, Value};
 use crate::exchange::access::View;
 use crate::exchange::extract::{Extracted, extract};
@@ -26,9 +27,31 @@ pub(crate) struct InputResult {
     pub error: Option<InputError>,
 }
 
-/// Reads, extracts and analyses one input, whole.
+/// Reads, extracts and analyses one input, whole. An input without a byte
+/// order mark that is not valid UTF-8 is read again as Windows-1252, the
+/// ANSI code page `Export-Clixml -Encoding Default` writes without saying so.
 pub(crate) fn triage_input(source: &Source, job: &Job<'_>) -> InputResult {
+    let (r, bytes) = read_whole(source, job, None);
+    let retry = match &r.error {
+        Some(InputError::Read(e)) => source.read_as_windows_1252(e, r.summary.encoding),
+        _ => false,
+    };
+    if !retry {
+        return r;
+    }
+    if let Some(p) = job.opts.progress.as_deref() {
+        p.rewind(bytes);
+    }
+    let (mut r, _) = read_whole(source, job, Some(Encoding::Windows1252));
+    r.summary.note = Some(super::input::WINDOWS_1252_NOTE.into());
+    r
+}
+
+/// One whole reading of an input (`encoding`: forced for an input without
+/// BOM), and the bytes it read.
+fn read_whole(source: &Source, job: &Job<'_>, encoding: Option<Encoding>) -> (InputResult, u64) {
     let path = source.display();
+    let total = AtomicU64::new(0);
     // One optimistic pass: each value's references are found inside the
     // value itself. Only an input that refers back into an earlier top-level
     // value (rare: the same object output twice) is read again, after a
@@ -39,12 +62,15 @@ pub(crate) fn triage_input(source: &Source, job: &Job<'_>) -> InputResult {
     let attempt = |pass: Pass| {
         source.with_reader(|r| {
             let bytes = AtomicU64::new(0);
-            let result = read_input(&path, Tally { inner: r, bytes: &bytes, progress }, pass, job);
+            let input = Tally { inner: r, bytes: &bytes, progress };
+            let result = read_input(&path, input, pass, encoding, job);
+            let bytes = bytes.into_inner();
             if result.is_none()
                 && let Some(p) = progress
             {
-                p.rewind(bytes.into_inner()); // read again below
+                p.rewind(bytes); // read again below
             }
+            total.store(bytes, Ordering::Relaxed);
             result
         })
     };
@@ -73,14 +99,15 @@ pub(crate) fn triage_input(source: &Source, job: &Job<'_>) -> InputResult {
         },
     };
     r.summary.folder = source.folder();
-    r
+    (r, total.into_inner())
 }
 
 /// Only a stream pass (standard input, a buffer) is read here.
 pub(crate) fn triage_stream<R: Read>(name: &str, input: R, job: &Job<'_>) -> InputResult {
     let progress = job.opts.progress.as_deref();
     let bytes = AtomicU64::new(0);
-    match read_input(name, Tally { inner: input, bytes: &bytes, progress }, Pass::Stream, job) {
+    match read_input(name, Tally { inner: input, bytes: &bytes, progress }, Pass::Stream, None, job)
+    {
         Some(r) => r,
         None => unreachable_pass(name),
     }
@@ -129,14 +156,20 @@ pub(crate) enum Outcome {
 /// Reads, extracts and analyses one already-open input. `None`: an optimistic
 /// pass met a reference into an earlier value and the input must be read
 /// again with a plan.
-fn read_input<R: Read>(path: &str, input: R, pass: Pass, job: &Job<'_>) -> Option<InputResult> {
+fn read_input<R: Read>(
+    path: &str,
+    input: R,
+    pass: Pass,
+    encoding: Option<Encoding>,
+    job: &Job<'_>,
+) -> Option<InputResult> {
     let mut summary = InputSummary { path: path.to_string(), ..InputSummary::default() };
     let optimistic = matches!(pass, Pass::Optimistic);
     let (resolve, planned) = match pass {
         Pass::Planned(plan) => (Resolve::Planned(plan), true),
         Pass::Optimistic | Pass::Stream => (Resolve::None, false),
     };
-    let reader_opts = clixml::Options { resolve, ..job.opts.reader.clone() };
+    let reader_opts = clixml::Options { resolve, encoding, ..job.opts.reader.clone() };
     let mut reader = match Reader::with_options(input, reader_opts) {
         Ok(r) => r,
         Err(e) => {

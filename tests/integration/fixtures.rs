@@ -726,9 +726,13 @@ fn truncated_input() {
     let (_, e) = read_err(ROOT.as_bytes());
     assert_error(&e, ErrorKind::Truncated, 1, 81, 80);
 
-    // An empty file has no root at all.
+    // An empty file has no root at all; nor has text that is not XML.
     let (_, e) = read_err(b"");
-    assert_error(&e, ErrorKind::Truncated, 1, 1, 0);
+    assert_error(&e, ErrorKind::Empty, 1, 1, 0);
+    let (_, e) = read_err(b"  \r\n");
+    assert_error(&e, ErrorKind::Truncated, 2, 1, 4);
+    let (_, e) = read_err(b"hello, this is a text file\n");
+    assert_error(&e, ErrorKind::NotXml, 1, 1, 0);
 }
 
 #[test]

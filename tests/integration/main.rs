@@ -5,6 +5,7 @@ mod util;
 mod architecture;
 mod batch;
 mod cli;
+mod conventions;
 mod corpus;
 mod exports;
 mod fixtures;

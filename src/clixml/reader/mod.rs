@@ -43,10 +43,10 @@ impl<R: Read> Reader<R> {
 
     /// A reader with the given options.
     pub fn with_options(input: R, opts: Options) -> Result<Self, Error> {
-        let dec = Decoder::new(input, opts.max_value_bytes).map_err(|e| Error {
-            kind: ErrorKind::Io(e.to_string()),
-            position: Position::default(),
-        })?;
+        let dec =
+            Decoder::with_encoding(input, opts.max_value_bytes, opts.encoding).map_err(|e| {
+                Error { kind: ErrorKind::Io(e.to_string()), position: Position::default() }
+            })?;
         let mut dec = dec;
         let base = match skip_clixml_preamble(&mut dec) {
             Ok(skipped) => skipped,
@@ -80,6 +80,7 @@ impl<R: Read> Reader<R> {
             text: String::with_capacity(1024),
             ready: None,
             root_seen: false,
+            text_before_root: false,
             root_closed: false,
             finished: false,
             objects: 0,
@@ -222,6 +223,8 @@ impl<R: Read> Reader<R> {
                     return Err(
                         self.err_here(ErrorKind::Syntax("text after the end of <Objs>".into()))
                     );
+                } else if !self.root_seen && !t.xml10_content().trim().is_empty() {
+                    self.text_before_root = true;
                 }
                 Ok(())
             }
@@ -255,7 +258,21 @@ impl<R: Read> Reader<R> {
                     self.root_closed = true;
                     return Ok(());
                 }
-                if !self.root_seen || !self.stack.is_empty() {
+                if !self.root_seen {
+                    // No element at all: say what the file is, rather than
+                    // that an export was cut short.
+                    let end = self.xml.buffer_position() + self.base;
+                    let kind = if self.text_before_root {
+                        ErrorKind::NotXml
+                    } else if end == self.base {
+                        ErrorKind::Empty
+                    } else {
+                        ErrorKind::Truncated
+                    };
+                    let at = if kind == ErrorKind::NotXml { self.base } else { end };
+                    return Err(self.err_at(kind, at));
+                }
+                if !self.stack.is_empty() {
                     let end = self.xml.buffer_position() + self.base;
                     return Err(self.err_at(ErrorKind::Truncated, end));
                 }

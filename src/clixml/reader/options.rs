@@ -1,6 +1,7 @@
 //! What a caller can ask of the reader: its limits, which objects it keeps
 //! for resolving `Ref`s, and whether it reads a whole document or a segment.
 
+use crate::clixml::decode::Encoding;
 use crate::clixml::scan::{RefPlan, Segment};
 
 /// How the reader helps its caller resolve `Ref`s.
@@ -31,6 +32,9 @@ pub struct Options {
     /// Read one segment of a document rather than a whole one (see
     /// [`Segment`]); `None` for a whole document.
     pub segment: Option<Segment>,
+    /// Read an input without a byte order mark in this encoding instead of
+    /// UTF-8 (`Encoding::Windows1252` for `Export-Clixml -Encoding Default`).
+    pub encoding: Option<Encoding>,
 }
 
 impl Default for Options {
@@ -40,6 +44,7 @@ impl Default for Options {
             max_value_bytes: 256 * 1024 * 1024,
             resolve: Resolve::None,
             segment: None,
+            encoding: None,
         }
     }
 }

@@ -117,6 +117,8 @@ pub struct Reader<R: Read> {
     pub(super) text: String,
     pub(super) ready: Option<Value>,
     pub(super) root_seen: bool,
+    /// Text other than white space met before any element: not XML at all.
+    pub(super) text_before_root: bool,
     pub(super) root_closed: bool,
     pub(super) finished: bool,
     pub(super) objects: u64,
