@@ -13,6 +13,9 @@ pub struct InputSummary {
     pub path: String,
     /// The folder it is in (for the per-folder roll-up).
     pub folder: String,
+    /// What the input is: `clixml`, `text_report`, `batch_statistics` or
+    /// `batch_errors` (told from its content).
+    pub kind: Option<&'static str>,
     /// The detected encoding label, when the file could be opened.
     pub encoding: Option<&'static str>,
     /// Top-level objects read.

@@ -8,6 +8,7 @@ use super::classify::{self, Category, Classified, Side};
 use super::counts::{CategoryCounts, ClassCounts};
 use super::timeline::Timeline;
 use super::verdict::{self, Limits, Verdict};
+use crate::exchange::batch_csv::BatchReport;
 use crate::exchange::model::{BadItem, Failure, Mailbox, PrincipalValues};
 use crate::time::xsd_epoch_seconds;
 
@@ -39,6 +40,9 @@ pub struct MailboxAnalysis {
     pub principals: Vec<MailboxPrincipal>,
     /// Bounded facts about the items, kept when the items are dropped.
     pub facts: ItemFacts,
+    /// What the batch's report downloads say about this user, when a run
+    /// read them.
+    pub batch_report: Option<BatchReport>,
 }
 
 impl MailboxAnalysis {
@@ -216,6 +220,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Mail
         limits,
         principals,
         facts,
+        batch_report: None,
     }
 }
 

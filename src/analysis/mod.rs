@@ -6,6 +6,7 @@
 //! totals, failure types and a timeline ([`rollup`], [`timeline`]). Outputs
 //! and remediation read these facts; none of them recomputes one.
 
+pub mod batch_report;
 pub mod classify;
 pub mod counts;
 pub mod inputs;

@@ -153,6 +153,17 @@ impl Redactor {
         input.folder = self.path(&input.folder);
     }
 
+    /// Redacts one user's line of a batch download (its address, and the
+    /// address inside its error message).
+    pub fn batch_record(&self, r: &mut crate::exchange::batch_csv::BatchRecord) {
+        let mut s = Scrub::new(self);
+        r.email = s.value("mailbox", &r.email);
+        let s = s.finish();
+        if let Some(e) = &mut r.error {
+            *e = s.text(e);
+        }
+    }
+
     /// Redacts one analysed mailbox in place (after classification, which
     /// needs the real texts, and before the roll-ups).
     pub fn mailbox(&self, a: &mut MailboxAnalysis) {

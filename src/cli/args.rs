@@ -281,9 +281,11 @@ pub enum Delimiter {
 /// Inputs and how to read them, shared by the commands that triage.
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
-    /// Exports to read: files, folders (walked recursively for .xml, .clixml,
-    /// .zip), glob patterns (expanded by the tool, also on Windows), .zip
-    /// archives (entries read in place), or `-` for standard input
+    /// Reports to read (CLIXML exports, text reports, batch report CSVs, told
+    /// apart by content): files, folders (walked recursively for .xml,
+    /// .clixml, .zip, and the .txt, .log and .csv files that hold a report),
+    /// glob patterns (expanded by the tool, also on Windows), .zip archives
+    /// (entries read in place), or `-` for standard input
     #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 

@@ -123,6 +123,9 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         match err {
             InputError::Open(_) => msg.error(ExitStatus::NoInput, format_args!("{name}: {err}")),
             InputError::Read(e) => msg.read_error(&name, e),
+            InputError::NotAReport => {
+                msg.error(ExitStatus::DataError, format_args!("{name}: {err}"))
+            }
         }
     }
     let run = &triaged.run;
@@ -130,12 +133,11 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         if let Some(note) = &summary.note {
             msg.note(format_args!("{}: {note}", sources[i].display()));
         }
-        if summary.error.is_none() && summary.mailboxes == 0 {
+        if summary.error.is_none() && summary.mailboxes == 0 && summary.kind == Some("clixml") {
             msg.note(format_args!("{}: {}", sources[i].display(), no_report(summary)));
         }
     }
-    let read_nothing = !run.analysis.inputs.is_empty()
-        && run.analysis.failed_inputs() == run.analysis.inputs.len();
+    let read_nothing = run.analysis.failed_inputs() == run.analysis.inputs.len();
     for o in outputs {
         // A table of nothing would look like a clean run: when no input
         // could be read, the errors above are the whole answer.
@@ -320,6 +322,13 @@ fn samples(msg: &Messages, args: &SamplesArgs) {
                 return;
             }
         }
+    }
+    match crate::synth::write_text_samples(&args.dir) {
+        Ok(paths) => paths.iter().for_each(|p| msg.note(format_args!("wrote {}", p.display()))),
+        Err(e) => msg.error(
+            ExitStatus::CantCreate,
+            format_args!("{}: cannot write: {e}", args.dir.display()),
+        ),
     }
 }
 

@@ -4,6 +4,9 @@
 //! parsers ([`text`]).
 
 pub mod access;
+pub mod batch_csv;
 pub mod extract;
 pub mod model;
+pub mod stamp;
 pub mod text;
+pub mod text_report;

@@ -17,6 +17,12 @@ keyed_enum! {
         MoveHistory = "move_history",
         /// A bare `Report` object.
         Report = "report",
+        /// A report that arrived as plain text (the admin center's download,
+        /// `$stats.Report`, `Format-List` output).
+        TextReport = "text_report",
+        /// A user found only in a migration batch's report download
+        /// (`MigrationStatistics.csv`, `MigrationErrors.csv`).
+        BatchReport = "batch_report",
     }
 }
 
@@ -188,6 +194,9 @@ pub struct Mailbox {
     pub workload_type: Option<String>,
     /// TotalMailboxSize in bytes.
     pub total_mailbox_size: Option<u64>,
+    /// The last stage a text report logs (`LoadingMessages`, …) and its
+    /// percent complete.
+    pub stage: Option<(String, Option<u8>)>,
     /// The report contained an `AcceptLargeDataLoss` line.
     pub large_data_loss_accepted: bool,
     /// Bad, large and skipped items, each event once.

@@ -228,7 +228,7 @@ pub fn log_entries(text: &str) -> Vec<LogEntry> {
     out
 }
 
-fn entry_line(line: &str) -> Option<LogEntry> {
+pub(crate) fn entry_line(line: &str) -> Option<LogEntry> {
     let open = line.find(" [")?;
     let time = &line[..open];
     // A timestamp holds digits and date/time separators only (plus AM/PM).

@@ -12,6 +12,7 @@ use crate::analysis::{
     CategoryCounts, ClassCounts, FailingLimit, GroupRow, InputSummary, MailboxAnalysis,
     PrincipalSummary, Totals, Verdict,
 };
+use crate::exchange::batch_csv::BatchReport;
 use crate::exchange::model::Limit;
 use crate::pipeline::Run;
 use crate::remediate::Suggestion;
@@ -123,6 +124,9 @@ struct MailboxJson<'a> {
     requires_accept_large_data_loss: bool,
     unapproved_skipped_items: Option<bool>,
     to_exchange_online: bool,
+    stage: Option<&'a str>,
+    stage_percent_complete: Option<u8>,
+    batch_report: Option<&'a BatchReport>,
     suggestions: &'a [Suggestion],
 }
 
@@ -159,6 +163,9 @@ impl<'a> MailboxJson<'a> {
             requires_accept_large_data_loss: a.limits.requires_accept_large_data_loss,
             unapproved_skipped_items: m.unapproved_skipped_items,
             to_exchange_online: m.to_exchange_online,
+            stage: m.stage.as_ref().map(|(s, _)| s.as_str()),
+            stage_percent_complete: m.stage.as_ref().and_then(|(_, p)| *p),
+            batch_report: a.batch_report.as_ref(),
             suggestions,
         }
     }

@@ -381,6 +381,29 @@ pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()
         }
     }
 
+    let disagreeing: Vec<(&MailboxAnalysis, &String)> = analysis
+        .mailboxes
+        .iter()
+        .flat_map(|a| {
+            a.batch_report.iter().flat_map(move |b| b.disagreements.iter().map(move |d| (a, d)))
+        })
+        .collect();
+    if !disagreeing.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Where the batch report and the mailbox's own report disagree")?;
+        for (a, d) in disagreeing {
+            writeln!(
+                out,
+                "{}",
+                wrap(
+                    &format!("{}: {}", style.text(&a.label()), style.text(d)),
+                    "",
+                    usize::from(style.width)
+                )
+            )?;
+        }
+    }
+
     if !analysis.failures.is_empty() {
         writeln!(out)?;
         writeln!(out, "Failures (other than bad items' own)")?;

@@ -237,6 +237,11 @@ fn mailboxes() -> Table {
         count("SuggestedBadItemLimit"),
         count("SuggestedLargeItemLimit"),
         col("RequiresAcceptLargeDataLoss", Kind::Flag),
+        text("BatchReportStatus"),
+        count("BatchReportItemsMigrated"),
+        count("BatchReportItemsSkipped"),
+        text("BatchReportError"),
+        text("BatchReportDisagrees"),
     ]);
     Table { name: "mailboxes", row: "mailbox", columns, rows: mailbox_rows }
 }
@@ -276,6 +281,15 @@ fn mailbox_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> 
             a.limits.suggested_bad_item_limit.into(),
             a.limits.suggested_large_item_limit.into(),
             Cell::Flag(a.limits.requires_accept_large_data_loss),
+        ]);
+        let b = a.batch_report.as_ref();
+        row.extend([
+            b.and_then(|b| b.status.as_deref()).into(),
+            b.and_then(|b| b.items_migrated).into(),
+            b.and_then(|b| b.items_skipped).into(),
+            b.and_then(|b| b.error.as_deref()).into(),
+            b.filter(|b| !b.disagreements.is_empty())
+                .map_or(Cell::Empty, |b| b.disagreements.join("; ").into()),
         ]);
         sink(&row)?;
     }

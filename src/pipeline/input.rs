@@ -168,6 +168,21 @@ fn is_export(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("clixml"))
 }
 
+/// Text a folder or an archive may hold a report in (read only when its
+/// first bytes show one: a case folder also holds notes).
+fn may_be_text_report(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["txt", "log", "csv"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Whether a file's first bytes show a text report or a batch download.
+fn holds_report(mut r: impl Read) -> bool {
+    let mut head = Vec::with_capacity(super::sniff::HEAD as usize);
+    let _ = (&mut r).take(super::sniff::HEAD).read_to_end(&mut head);
+    super::sniff::holds_report(&head)
+}
+
 fn is_zip(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
@@ -222,7 +237,8 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
                 let walker = walkdir::WalkDir::new(&path).sort_by_file_name().into_iter();
                 for entry in walker.filter_map(Result::ok) {
                     let p = entry.path();
-                    if entry.file_type().is_file() && (is_export(p) || is_zip(p)) {
+                    let text = || may_be_text_report(p) && File::open(p).is_ok_and(holds_report);
+                    if entry.file_type().is_file() && (is_export(p) || is_zip(p) || text()) {
                         add_file(p, &mut out, &mut push, &mut errors);
                     }
                 }
@@ -280,7 +296,11 @@ fn zip_entries(path: &Path) -> io::Result<Vec<String>> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(io::Error::other)?;
         let name = entry.name().map_err(io::Error::other)?.into_owned();
-        if entry.is_file() && is_export(Path::new(&name)) {
+        let file = entry.is_file();
+        drop(entry);
+        let path = Path::new(&name);
+        let mut text = || may_be_text_report(path) && zip.by_index(i).is_ok_and(holds_report);
+        if file && (is_export(path) || text()) {
             names.push(name);
         }
     }

@@ -8,9 +8,12 @@
 
 pub mod input;
 mod options;
+mod outcome;
 mod read;
 mod run;
 mod segmented;
+mod sniff;
+mod text;
 mod triage;
 
 pub use input::{DiscoveryError, Source, discover};

@@ -53,6 +53,8 @@ pub enum InputError {
     Open(std::io::Error),
     /// Reading failed at a position.
     Read(clixml::Error),
+    /// Neither CLIXML nor a move report in text form.
+    NotAReport,
 }
 
 impl fmt::Display for InputError {
@@ -60,6 +62,9 @@ impl fmt::Display for InputError {
         match self {
             InputError::Open(e) => write!(f, "cannot open: {e}"),
             InputError::Read(e) => e.fmt(f),
+            InputError::NotAReport => f.write_str(
+                "not a move report: neither CLIXML nor a text report (no `{time} [{server}] {message}` entry line)",
+            ),
         }
     }
 }
@@ -69,6 +74,7 @@ impl std::error::Error for InputError {
         match self {
             InputError::Open(e) => Some(e),
             InputError::Read(e) => Some(e),
+            InputError::NotAReport => None,
         }
     }
 }

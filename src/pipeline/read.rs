@@ -10,22 +10,14 @@ use std::sync::{Arc, mpsc};
 
 use super::input::Source;
 use super::options::{InputError, Job, Progress};
+use super::outcome::InputResult;
+use super::sniff;
+use super::text;
 use crate::analysis::{InputSummary, MailboxAnalysis};
 use crate::clixml::decode::Encoding;
 use crate::clixml::{self, Object, Reader, RefId, RefPlan, Resolve, Value};
 use crate::exchange::access::View;
 use crate::exchange::extract::{Extracted, extract};
-
-/// What reading one input produced.
-#[derive(Debug)]
-pub(crate) struct InputResult {
-    /// The input's summary line.
-    pub summary: InputSummary,
-    /// Its mailboxes.
-    pub mailboxes: Vec<MailboxAnalysis>,
-    /// The reader error, with its position, when reading stopped early.
-    pub error: Option<InputError>,
-}
 
 /// Reads, extracts and analyses one input, whole. An input without a byte
 /// order mark that is not valid UTF-8 is read again as Windows-1252, the
@@ -95,6 +87,7 @@ fn read_whole(source: &Source, job: &Job<'_>, encoding: Option<Encoding>) -> (In
                 ..InputSummary::default()
             },
             mailboxes: Vec::new(),
+            batch: Vec::new(),
             error: Some(InputError::Open(e)),
         },
     };
@@ -102,15 +95,35 @@ fn read_whole(source: &Source, job: &Job<'_>, encoding: Option<Encoding>) -> (In
     (r, total.into_inner())
 }
 
-/// Only a stream pass (standard input, a buffer) is read here.
-pub(crate) fn triage_stream<R: Read>(name: &str, input: R, job: &Job<'_>) -> InputResult {
+/// One stream read once (standard input, a buffer): its kind told from its
+/// first bytes; CLIXML streamed (references resolve within each top-level
+/// value), a text report kept in memory for its second read.
+pub(crate) fn triage_once<R: Read>(name: &str, input: R, job: &Job<'_>) -> InputResult {
     let progress = job.opts.progress.as_deref();
     let bytes = AtomicU64::new(0);
-    match read_input(name, Tally { inner: input, bytes: &bytes, progress }, Pass::Stream, None, job)
-    {
-        Some(r) => r,
-        None => unreachable_pass(name),
+    let mut input = Tally { inner: input, bytes: &bytes, progress };
+    let mut head = Vec::with_capacity(16 * 1024);
+    if let Err(e) = (&mut input).take(16 * 1024).read_to_end(&mut head) {
+        return InputResult::opening_failed(name, e);
     }
+    let kind = sniff::kind_of_head(&head);
+    let mut whole = std::io::Cursor::new(head).chain(input);
+    let mut r = match kind {
+        sniff::Kind::Clixml => match read_input(name, whole, Pass::Stream, None, job) {
+            Some(r) => r,
+            None => unreachable_pass(name),
+        },
+        sniff::Kind::Batch(_) => text::read_batch(name, whole, job),
+        sniff::Kind::Text => {
+            let mut all = Vec::new();
+            match whole.read_to_end(&mut all) {
+                Ok(_) => text::read_text_bytes(name, &all, job),
+                Err(e) => InputResult::opening_failed(name, e),
+            }
+        }
+    };
+    r.summary.kind = Some(kind.key());
+    r
 }
 
 /// A pass that cannot ask for a re-read did: report it as an input error
@@ -124,6 +137,7 @@ fn unreachable_pass(path: &str) -> InputResult {
             ..InputSummary::default()
         },
         mailboxes: Vec::new(),
+        batch: Vec::new(),
         error: Some(InputError::Open(e)),
     }
 }
@@ -177,6 +191,7 @@ fn read_input<R: Read>(
             return Some(InputResult {
                 summary,
                 mailboxes: Vec::new(),
+                batch: Vec::new(),
                 error: Some(InputError::Read(e)),
             });
         }
@@ -240,7 +255,7 @@ fn read_input<R: Read>(
     summary.objects = reader.objects_read();
     summary.mailboxes = mailboxes.len();
     summary.error = error.as_ref().map(ToString::to_string);
-    Some(InputResult { summary, mailboxes, error: error.map(InputError::Read) })
+    Some(InputResult { summary, mailboxes, batch: Vec::new(), error: error.map(InputError::Read) })
 }
 
 /// Follows a value's references, extracts its records and analyses them.

@@ -11,7 +11,8 @@ use rayon::prelude::*;
 
 use super::input::Source;
 use super::options::{Job, TriageOptions};
-use super::read::{InputResult, Outcome, Tally, Targets, assemble, outcome_of};
+use super::outcome::InputResult;
+use super::read::{Outcome, Tally, Targets, assemble, outcome_of};
 use crate::analysis::InputSummary;
 use crate::clixml::{self, Reader, RefId, Resolve};
 
@@ -83,7 +84,7 @@ pub(crate) fn read(source: &Source, job: &Job<'_>) -> Option<InputResult> {
     };
     let mailboxes = assemble(&mut summary, parts.into_iter().flat_map(|p| p.outcomes));
     summary.mailboxes = mailboxes.len();
-    Some(InputResult { summary, mailboxes, error: None })
+    Some(InputResult { summary, mailboxes, batch: Vec::new(), error: None })
 }
 
 /// Reads segment `i` of a planned file: its values extracted and analysed in

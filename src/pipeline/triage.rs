@@ -7,10 +7,14 @@ use rayon::prelude::*;
 
 use super::input::Source;
 use super::options::{InputError, Job, TriageOptions};
+use super::outcome::InputResult;
 use super::read;
 use super::run::Run;
 use super::segmented;
+use super::sniff;
+use super::text;
 use crate::analysis::RollupError;
+use crate::analysis::batch_report;
 
 /// A triage of many inputs: the run, and what stopped each input that did
 /// not read completely (by its position in the sources).
@@ -25,11 +29,7 @@ pub struct Triaged {
 /// Triage of many inputs in parallel; results in input order.
 pub fn triage(sources: &[Source], opts: &TriageOptions) -> Result<Triaged, RollupError> {
     let job = Job::new(opts);
-    // A large file is read as segments on all threads when it can be.
-    let results: Vec<read::InputResult> = sources
-        .par_iter()
-        .map(|s| segmented::read(s, &job).unwrap_or_else(|| read::triage_input(s, &job)))
-        .collect();
+    let results: Vec<InputResult> = sources.par_iter().map(|s| read_source(s, &job)).collect();
     collect(&job, results)
 }
 
@@ -41,15 +41,41 @@ pub fn triage_reader<R: Read>(
     opts: &TriageOptions,
 ) -> Result<Run, RollupError> {
     let job = Job::new(opts);
-    let result = read::triage_stream(name, input, &job);
+    let result = read::triage_once(name, input, &job);
     collect(&job, vec![result]).map(|t| t.run)
 }
 
-fn collect(job: &Job<'_>, results: Vec<read::InputResult>) -> Result<Triaged, RollupError> {
+/// Reads one source by its kind: CLIXML (a large file as segments on all
+/// threads when it can be), a text report, or a batch download.
+fn read_source(s: &Source, job: &Job<'_>) -> InputResult {
+    if matches!(s, Source::Stdin) {
+        return s
+            .with_reader(|r| read::triage_once(&s.display(), r, job))
+            .unwrap_or_else(|e| InputResult::opening_failed(&s.display(), e));
+    }
+    let kind = text::kind_of(s);
+    let mut r = match kind {
+        sniff::Kind::Clixml => {
+            segmented::read(s, job).unwrap_or_else(|| read::triage_input(s, job))
+        }
+        sniff::Kind::Text => text::read_text(s, job),
+        sniff::Kind::Batch(_) => match s.with_reader(|r| text::read_batch(&s.display(), r, job)) {
+            Ok(r) => r,
+            Err(e) => InputResult::opening_failed(&s.display(), e),
+        },
+    };
+    r.summary.folder = s.folder();
+    r.summary.kind = Some(kind.key());
+    r
+}
+
+fn collect(job: &Job<'_>, results: Vec<InputResult>) -> Result<Triaged, RollupError> {
     let mut inputs = Vec::with_capacity(results.len());
     let mut mailboxes = Vec::new();
     let mut errors = Vec::new();
+    let mut batch = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
+        batch.extend(r.batch.into_iter().map(|(path, record)| (i, path, record)));
         let mut summary = r.summary;
         if let Some(e) = r.error {
             errors.push((i, e));
@@ -62,6 +88,9 @@ fn collect(job: &Job<'_>, results: Vec<read::InputResult>) -> Result<Triaged, Ro
             a.mailbox.input = i;
             mailboxes.push(a);
         }
+    }
+    if !batch.is_empty() {
+        batch_report::join(&mut mailboxes, batch, job.opts.keep_items);
     }
     Ok(Triaged { run: Run::new(inputs, mailboxes)?, errors })
 }

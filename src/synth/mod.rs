@@ -11,6 +11,7 @@ mod builder;
 mod report;
 pub mod samples;
 pub mod spec;
+pub mod text;
 
 pub use spec::*;
 
@@ -30,6 +31,26 @@ pub fn write_sample(
     let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
     write_export(file, encoding, sample.mailboxes.iter().cloned())?;
     Ok(path)
+}
+
+/// Writes the bundled text reports and batch downloads into `dir`.
+pub fn write_text_samples(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut written = Vec::new();
+    for t in samples::text_samples() {
+        let path = dir.join(t.file);
+        std::fs::write(&path, text::text_report(&t.mailbox, t.form))?;
+        written.push(path);
+    }
+    let lines = samples::batch_lines();
+    for (file, bytes) in [
+        ("wave3-MigrationStatistics.csv", text::statistics_csv(&lines)),
+        ("wave3-MigrationErrors.csv", text::errors_csv(&lines)),
+    ] {
+        let path = dir.join(file);
+        std::fs::write(&path, bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// Writes an export of the given mailboxes to `out`, one top-level object per

@@ -6,7 +6,35 @@ use super::builder::*;
 use super::spec::*;
 use crate::clixml::{Base, IntTag, ListKind, UIntTag, Value};
 
-const SERVER: &str = "AM6PR04MB5191";
+/// The MRS server of a move: an Exchange Online mailbox server when
+/// onboarding, an on-premises one for a local move (the text reader tells
+/// the two apart by these names).
+struct Server {
+    name: &'static str,
+    fqdn: &'static str,
+    database: &'static str,
+    version: &'static str,
+    build: &'static str,
+}
+
+const EXO: Server = Server {
+    name: "AM6PR04MB5191",
+    fqdn: "AM6PR04MB5191.eurprd04.prod.outlook.com",
+    database: "EURPR04DG123-db045",
+    version: "15.20 (Build 1122.0)",
+    build: "15.20.1122.18",
+};
+const ON_PREMISES: Server = Server {
+    name: "EXCH01",
+    fqdn: "EXCH01.contoso.com",
+    database: "DB01",
+    version: "15.1 (Build 2507.6)",
+    build: "15.1.2507.6",
+};
+
+fn server(spec: &MailboxSpec) -> &'static Server {
+    if spec.onboarding { &EXO } else { &ON_PREMISES }
+}
 
 impl<'a> Builder<'a> {
     pub(super) fn entry_line(
@@ -19,7 +47,8 @@ impl<'a> Builder<'a> {
     ) -> EntrySpec {
         let (time, display_time) = stamp(spec.start, t);
         let _ = self.remote;
-        EntrySpec { time, display_time, server: SERVER.into(), entry_type: kind, flags, message }
+        let server = server(spec).name.into();
+        EntrySpec { time, display_time, server, entry_type: kind, flags, message }
     }
 
     /// The Report object (or its text) for a mailbox.
@@ -44,14 +73,25 @@ impl<'a> Builder<'a> {
             "'CONTOSO\\admin'"
         };
         log(self, info, none, format!("{who} created move request."), None, None);
-        log(self, info, none, "The Microsoft Exchange Mailbox Replication service 'AM6PR04MB5191.eurprd04.prod.outlook.com' (15.20.1122.18 ServerCaps:01FFFFFF, ProxyCaps:1FFDFFD7FFCAFFFFFFFFFFFFFFFFFFFF, MailboxCaps:, legacyCaps:01FFFFFF) is examining the request.".into(), None, None);
+        let srv = server(spec);
         log(
             self,
             info,
             none,
             format!(
-                "Connected to target mailbox '{}', database 'EURPR04DG123-db045', Mailbox server 'AM6PR04MB5191.eurprd04.prod.outlook.com' Version 15.20 (Build 1122.0).",
-                spec.guid
+                "The Microsoft Exchange Mailbox Replication service '{}' ({} ServerCaps:01FFFFFF, ProxyCaps:1FFDFFD7FFCAFFFFFFFFFFFFFFFFFFFF, MailboxCaps:, legacyCaps:01FFFFFF) is examining the request.",
+                srv.fqdn, srv.build
+            ),
+            None,
+            None,
+        );
+        log(
+            self,
+            info,
+            none,
+            format!(
+                "Connected to target mailbox '{}', database '{}', Mailbox server '{}' Version {}.",
+                spec.guid, srv.database, srv.fqdn, srv.version
             ),
             None,
             None,

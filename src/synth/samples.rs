@@ -2,6 +2,7 @@
 //! situation an admin meets, with what the tool must find in it.
 
 use super::spec::{BadSpec, FailureSpec, ItemSpec, MailboxKind, MailboxSpec, Shape, SpecLimit};
+use super::text::{BatchLine, Culture, TextForm};
 
 /// How a sample file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -642,4 +643,147 @@ pub fn bulk_mailboxes(
         }
         m
     })
+}
+
+/// A bundled text report: one mailbox of an XML sample in a text form.
+#[derive(Debug, Clone)]
+pub struct TextSample {
+    /// File name under `samples/`.
+    pub file: &'static str,
+    /// The XML sample the mailbox comes from.
+    pub from: &'static str,
+    /// The mailbox's alias there.
+    pub alias: &'static str,
+    /// The text form.
+    pub form: TextForm,
+    /// What it demonstrates.
+    pub description: &'static str,
+    /// The mailbox.
+    pub mailbox: MailboxSpec,
+}
+
+/// The bundled text reports: mailboxes of the XML samples in every text form
+/// and several cultures, so a test can check the text and the XML give the
+/// same verdict.
+pub fn text_samples() -> Vec<TextSample> {
+    let all = samples();
+    let forms: [(&str, &str, &str, TextForm, &str); 6] = [
+        (
+            "target-principals.download.txt",
+            "target-principals.xml",
+            "leeg",
+            TextForm::Download,
+            "The admin center's download for leeg: UTF-8 BOM, 256 spaces of padding, a header naming the user, the entry log (en-US times).",
+        ),
+        (
+            "batch-wave3-pradeepg.format-list.txt",
+            "batch-wave3.utf16.xml",
+            "pradeepg",
+            TextForm::FormatList(120),
+            "Get-MoveRequestStatistics pradeepg -IncludeReport | Format-List written by Windows PowerShell 5.1's Out-File: UTF-16 LE with BOM, fields before a `Report :` value wrapped at 120 columns.",
+        ),
+        (
+            "source-principals.en-GB.txt",
+            "source-principals.xml",
+            "meganb",
+            TextForm::Pasted(Culture::EnGb),
+            "$stats.Report pasted into a ticket from an en-GB session: day-first 24-hour times (the 1,022 bad items of meganb).",
+        ),
+        (
+            "corrupt-and-large.de-DE.txt",
+            "corrupt-and-large.xml",
+            "isaiahl",
+            TextForm::Pasted(Culture::DeDe),
+            "The entry log of isaiahl from a de-DE session: `19.05.2016 18:33:50` times.",
+        ),
+        (
+            "migration-user-dcs.en-AU.txt",
+            "migration-user-dcs.xml",
+            "diegos",
+            TextForm::Pasted(Culture::EnAu),
+            "The entry log of diegos from an en-AU session: day-first times with AM/PM.",
+        ),
+        (
+            "healthy.iso.txt",
+            "healthy.xml",
+            "adelev",
+            TextForm::Pasted(Culture::Iso),
+            "The entry log of adelev with ISO times (`2024-05-14 09:30:30`).",
+        ),
+    ];
+    forms
+        .into_iter()
+        .filter_map(|(file, from, alias, form, description)| {
+            let mailbox = all
+                .iter()
+                .find(|s| s.file == from)?
+                .mailboxes
+                .iter()
+                .find(|m| m.alias == alias)?
+                .clone();
+            Some(TextSample { file, from, alias, form, description, mailbox })
+        })
+        .collect()
+}
+
+/// The bundled batch downloads of Wave 3: its users' statistics and errors,
+/// one user the reports do not name, and a count that disagrees.
+pub fn batch_lines() -> Vec<BatchLine> {
+    let line = |alias: &str, status, migrated, skipped, error: Option<&str>| BatchLine {
+        email: format!("{alias}@contoso.com"),
+        status,
+        migrated,
+        skipped,
+        error: error.map(str::to_string),
+    };
+    vec![
+        line("nestorw", "Completed", 4_310, 0, None),
+        line(
+            "pradeepg",
+            "Failed",
+            2_871,
+            25,
+            Some(
+                "TooManyBadItemsPermanentException: This mailbox exceeded the maximum number of corrupted items that were specified for this move request.",
+            ),
+        ),
+        // The batch counts 30 skipped items where the report lists 32.
+        line(
+            "lynner",
+            "Failed",
+            5_102,
+            30,
+            Some(
+                "TooManyBadItemsPermanentException: This mailbox exceeded the maximum number of corrupted items that were specified for this move request.",
+            ),
+        ),
+        line(
+            "jonis",
+            "Failed",
+            812,
+            1,
+            Some(
+                "CommunicationErrorTransientException: The call to 'https://mail.contoso.com/EWS/mrsproxy.svc' failed.",
+            ),
+        ),
+        line(
+            "gradya",
+            "Failed",
+            1_990,
+            12,
+            Some(
+                "TooManyBadItemsPermanentException: This mailbox exceeded the maximum number of corrupted items that were specified for this move request.",
+            ),
+        ),
+        // In the batch, but no report of it was exported.
+        line(
+            "alexw",
+            "Failed",
+            0,
+            0,
+            Some(
+                "MigrationPermanentException: Cannot find a recipient that has mailbox GUID '8a5b5b1e-3f52-4d8e-9c0f-1a2b3c4d5e6f'.",
+            ),
+        ),
+    ]
 }

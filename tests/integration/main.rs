@@ -19,3 +19,4 @@ mod segments;
 mod shapes;
 mod small_buffers;
 mod summary_output;
+mod text_reports;
