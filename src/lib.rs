@@ -25,6 +25,7 @@
 
 pub mod analysis;
 pub mod clixml;
+pub mod diff;
 pub mod exchange;
 pub mod output;
 pub mod pipeline;

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::mailbox::{MailboxAnalysis, analyse};
+use super::mailbox::{Keep, MailboxAnalysis, analyse};
 use crate::exchange::batch_csv::{BatchRecord, BatchReport};
 use crate::exchange::model::{Mailbox, SourceType};
 use crate::render::plural;
@@ -94,7 +94,7 @@ fn disagreements(a: &MailboxAnalysis, b: &BatchReport) -> Vec<String> {
 pub fn join(
     mailboxes: &mut Vec<MailboxAnalysis>,
     records: Vec<(usize, String, BatchRecord)>,
-    keep_items: bool,
+    keep: Keep,
 ) {
     // Positions of the mailboxes made here, per input.
     let mut own = vec![0usize; records.iter().map(|r| r.0 + 1).max().unwrap_or(0)];
@@ -117,7 +117,7 @@ pub fn join(
                 to_exchange_online: true,
                 ..Mailbox::default()
             };
-            let mut a = analyse(m, &path, keep_items);
+            let mut a = analyse(m, &path, keep);
             a.mailbox.input = input;
             a.mailbox.index = own[input];
             own[input] += 1;
@@ -151,7 +151,7 @@ mod tests {
             bad_items: vec![BadItem { kind: Some("CorruptItem".into()), ..BadItem::default() }; 3],
             ..Mailbox::default()
         };
-        let mut mailboxes = vec![analyse(m, "user.xml", false)];
+        let mut mailboxes = vec![analyse(m, "user.xml", Keep::default())];
         let stats = BatchRecord {
             status: Some("Failed".into()),
             items_skipped: Some(12),
@@ -174,7 +174,7 @@ mod tests {
                 (2, "e.csv".into(), errors),
                 (1, "s.csv".into(), other),
             ],
-            false,
+            Keep::default(),
         );
         assert_eq!(mailboxes.len(), 2, "the user no report names is a mailbox of its own");
         let b = mailboxes[0].batch_report.as_ref().unwrap();

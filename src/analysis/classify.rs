@@ -147,6 +147,18 @@ keyed_enum! {
     }
 }
 
+/// The key principals are matched on: SID, else LegDN, alias or display
+/// name, lower-cased.
+pub(crate) fn principal_key(p: &PrincipalValues) -> String {
+    p.sid
+        .as_deref()
+        .or(p.legacy_dn.as_deref())
+        .or(p.alias.as_deref())
+        .or(p.display_name.as_deref())
+        .unwrap_or("(unidentified)")
+        .to_ascii_lowercase()
+}
+
 /// A classified bad item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classified {

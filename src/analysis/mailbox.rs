@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::classify::{self, Category, Classified, Side};
+use super::classify::{self, Category, Classified, Side, principal_key};
 use super::counts::{CategoryCounts, ClassCounts};
+use super::identity::{self, Identities};
 use super::timeline::Timeline;
 use super::verdict::{self, Limits, Verdict};
 use crate::exchange::batch_csv::BatchReport;
@@ -43,6 +44,18 @@ pub struct MailboxAnalysis {
     /// What the batch's report downloads say about this user, when a run
     /// read them.
     pub batch_report: Option<BatchReport>,
+    /// Its bad items as identities (empty unless the run keeps them: a
+    /// comparison of exports).
+    pub identities: Identities,
+}
+
+/// What a mailbox keeps of its items once they are analysed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keep {
+    /// Every bad item and its classification (item-level exports).
+    pub items: bool,
+    /// Each item's identity (comparisons of exports).
+    pub identities: bool,
 }
 
 impl MailboxAnalysis {
@@ -147,18 +160,6 @@ pub struct MailboxPrincipal {
     pub mailbox_level: u64,
 }
 
-/// The key principals are matched on: SID, else LegDN, alias or display
-/// name, lower-cased.
-pub(crate) fn principal_key(p: &PrincipalValues) -> String {
-    p.sid
-        .as_deref()
-        .or(p.legacy_dn.as_deref())
-        .or(p.alias.as_deref())
-        .or(p.display_name.as_deref())
-        .unwrap_or("(unidentified)")
-        .to_ascii_lowercase()
-}
-
 fn mailbox_principals(classified: &[Classified]) -> Vec<MailboxPrincipal> {
     let mut out: Vec<MailboxPrincipal> = Vec::new();
     let mut index: HashMap<(Side, String), usize> = HashMap::new();
@@ -191,10 +192,11 @@ fn mailbox_principals(classified: &[Classified]) -> Vec<MailboxPrincipal> {
 }
 
 /// Classifies a mailbox's items and derives its verdict and limits. Unless
-/// `keep_items`, the items themselves are dropped afterwards: the counts and
+/// `keep.items`, the items themselves are dropped afterwards: the counts and
 /// principals are all a summary needs, and memory then stays flat however
-/// many bad items an export holds.
-pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> MailboxAnalysis {
+/// many bad items an export holds (`keep.identities` keeps what a
+/// comparison needs of each: its identity).
+pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep: Keep) -> MailboxAnalysis {
     let mut classified = classify::classify_all(&mailbox.bad_items);
     let counts: CategoryCounts = classified.iter().map(|c| c.category).collect();
     let classes = counts.classes();
@@ -203,7 +205,12 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Mail
     let limits = verdict::limits(&mailbox, &counts);
     let principals = mailbox_principals(&classified);
     let facts = item_facts(&mailbox.bad_items, &classified);
-    if !keep_items {
+    let identities = if keep.identities {
+        identity::identities(&mailbox.bad_items, &classified)
+    } else {
+        Identities::new()
+    };
+    if !keep.items {
         mailbox.bad_items = Vec::new();
         classified = Vec::new();
     }
@@ -221,6 +228,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Mail
         principals,
         facts,
         batch_report: None,
+        identities,
     }
 }
 

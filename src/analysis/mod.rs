@@ -9,6 +9,7 @@
 pub mod batch_report;
 pub mod classify;
 pub mod counts;
+pub mod identity;
 pub mod inputs;
 pub mod mailbox;
 pub mod redact;
@@ -18,8 +19,9 @@ pub mod verdict;
 
 pub use classify::{Category, Class, Classified, Side};
 pub use counts::{CategoryCounts, ClassCounts, Counts};
+pub use identity::{Identities, ItemIdentity, ItemRef};
 pub use inputs::InputSummary;
-pub use mailbox::{MailboxAnalysis, MailboxPrincipal, analyse};
+pub use mailbox::{Keep, MailboxAnalysis, MailboxPrincipal, analyse};
 pub use rollup::{FailureRow, GroupRow, PrincipalSummary, RollupError, Totals};
 pub use timeline::Timeline;
 pub use verdict::{FailingLimit, Limits, Verdict, VerdictCounts};

@@ -25,8 +25,10 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Captures, Regex};
 
+use super::classify::principal_key;
+use super::identity::ItemRef;
 use super::inputs::InputSummary;
-use super::mailbox::{MailboxAnalysis, principal_key};
+use super::mailbox::MailboxAnalysis;
 use crate::exchange::model::PrincipalValues;
 
 /// Folder names Exchange creates in every mailbox, in the languages the
@@ -207,6 +209,22 @@ impl Redactor {
                 *f = s.folder(f);
             }
         }
+        if !a.identities.is_empty() {
+            let clear = std::mem::take(&mut a.identities);
+            for (mut id, n) in clear {
+                id.folder = if id.folder.is_empty() { id.folder } else { s.folder(&id.folder) };
+                if let ItemRef::Subject(subject) = &id.item {
+                    id.item = ItemRef::Subject(s.value("subject", subject));
+                }
+                // A SID names nobody; any other key is a name or a LegDN.
+                if let Some((_, key)) = &mut id.principal
+                    && !key.starts_with("s-1-")
+                {
+                    *key = s.value("principal", key);
+                }
+                *a.identities.entry(id).or_insert(0) += n;
+            }
+        }
         for set in a.facts.folders.values_mut() {
             *set = set.iter().map(|f| s.folder(f)).collect::<BTreeSet<_>>();
         }
@@ -367,7 +385,7 @@ fn is_guid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyse;
+    use crate::analysis::{Keep, analyse};
     use crate::exchange::model::{BadItem, Failure, Mailbox};
 
     #[test]
@@ -428,7 +446,7 @@ mod tests {
             }],
             ..Mailbox::default()
         };
-        let mut a = analyse(m, "case/pdoe.xml", true);
+        let mut a = analyse(m, "case/pdoe.xml", Keep { items: true, identities: true });
         Redactor::new().mailbox(&mut a);
         let all = format!("{a:?}");
         for clear in [

@@ -103,6 +103,7 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         reader: input.reader.clone(),
         progress: bar.clone().map(|b| Arc::new(Bar(b)) as Arc<dyn Progress>),
         keep_items: outputs.iter().any(|o| o.format.needs_items()),
+        keep_identities: false,
         redact: input.redact,
         segment_bytes: None,
     };

@@ -354,6 +354,11 @@ fn bad_message(o: &Object, view: View<'_>) -> BadItem {
         sender: view.prop_text(o, "Sender"),
         recipient: view.prop_text(o, "Recipient"),
         message_class: view.prop_text(o, "MessageClass"),
+        // Hex in either case is one id; EntryId's base64 (a `BA`) is kept as is.
+        entry_id: view
+            .prop_text(o, "EntryIdHex")
+            .map(|id| id.trim().to_ascii_uppercase())
+            .or_else(|| view.prop_text(o, "EntryId")),
         size: view.prop_bytes(o, "MessageSize"),
         date_sent: view.prop_datetime(o, "DateSent"),
         date_received: view.prop_datetime(o, "DateReceived"),

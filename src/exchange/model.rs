@@ -112,6 +112,10 @@ pub struct BadItem {
     pub recipient: Option<String>,
     /// Message class.
     pub message_class: Option<String>,
+    /// EntryIdHex (or EntryId): the item's id in the source mailbox, or for
+    /// a folder-level kind a key derived from the folder and the kind. The
+    /// same from one export of a move to the next.
+    pub entry_id: Option<String>,
     /// Size in bytes.
     pub size: Option<u64>,
     /// Date sent (xsd dateTime text).

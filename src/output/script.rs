@@ -170,7 +170,7 @@ pub fn write<W: Write>(out: W, run: &Run) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyse;
+    use crate::analysis::{Keep, analyse};
     use crate::exchange::model::{BadItem, Failure, Limit, Mailbox};
 
     fn hostile_run() -> Run {
@@ -216,7 +216,7 @@ mod tests {
             ],
             ..Mailbox::default()
         };
-        let a = analyse(m, "in\nput.xml", false);
+        let a = analyse(m, "in\nput.xml", Keep::default());
         Run::new(Vec::new(), vec![a]).unwrap()
     }
 

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::analysis::MailboxAnalysis;
 use crate::analysis::redact::Redactor;
+use crate::analysis::{Keep, MailboxAnalysis};
 use crate::clixml;
 use crate::exchange::model::Mailbox;
 
@@ -27,6 +27,9 @@ pub struct TriageOptions {
     /// Keep every bad item (for item-level exports); otherwise only counts
     /// and principals are kept and memory stays flat.
     pub keep_items: bool,
+    /// Keep each bad item's identity (kind, folder, entry id or subject,
+    /// principal) and nothing else of it: what a comparison of exports needs.
+    pub keep_identities: bool,
     /// Replace personal data with tokens before anything is rolled up.
     pub redact: bool,
     /// Size of the segments a large file is split into to read it on several
@@ -40,9 +43,17 @@ impl fmt::Debug for TriageOptions {
             .field("reader", &self.reader)
             .field("progress", &self.progress.is_some())
             .field("keep_items", &self.keep_items)
+            .field("keep_identities", &self.keep_identities)
             .field("redact", &self.redact)
             .field("segment_bytes", &self.segment_bytes)
             .finish()
+    }
+}
+
+impl TriageOptions {
+    /// What each mailbox keeps of its items.
+    pub(crate) fn keep(&self) -> Keep {
+        Keep { items: self.keep_items, identities: self.keep_identities }
     }
 }
 
@@ -92,7 +103,7 @@ impl<'a> Job<'a> {
 
     /// Analyses one record (and redacts it, when the run redacts).
     pub fn analyse(&self, m: Mailbox, path: &str) -> MailboxAnalysis {
-        let mut a = crate::analysis::analyse(m, path, self.opts.keep_items);
+        let mut a = crate::analysis::analyse(m, path, self.opts.keep());
         if let Some(r) = &self.redactor {
             r.mailbox(&mut a);
         }

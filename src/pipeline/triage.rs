@@ -90,7 +90,7 @@ fn collect(job: &Job<'_>, results: Vec<InputResult>) -> Result<Triaged, RollupEr
         }
     }
     if !batch.is_empty() {
-        batch_report::join(&mut mailboxes, batch, job.opts.keep_items);
+        batch_report::join(&mut mailboxes, batch, job.opts.keep());
     }
     Ok(Triaged { run: Run::new(inputs, mailboxes)?, errors })
 }
