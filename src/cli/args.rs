@@ -69,6 +69,43 @@ pub enum Command {
     /// Print each top-level CLIXML object as one line of JSON (NDJSON)
     #[command(after_long_help = DUMP_HELP)]
     Dump(DumpArgs),
+    /// Print the shell completion script for bash, zsh, fish, PowerShell or elvish
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of mrs-triage, or of one of its commands
+    #[command(after_long_help = MAN_HELP)]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install (the script is generated from this binary's own options, so regenerate it after
+an upgrade):
+  PowerShell   mrs-triage completions powershell | Out-String | Invoke-Expression
+               (add that line to $PROFILE to keep it)
+  bash         mrs-triage completions bash > ~/.local/share/bash-completion/completions/mrs-triage
+  zsh          mrs-triage completions zsh > ~/.zfunc/_mrs-triage   (with fpath+=~/.zfunc)
+  fish         mrs-triage completions fish > ~/.config/fish/completions/mrs-triage.fish
+  elvish       mrs-triage completions elvish >> ~/.config/elvish/rc.elv";
+
+const MAN_HELP: &str = "\
+Examples:
+  mrs-triage man > mrs-triage.1 && man ./mrs-triage.1
+  mrs-triage man export > mrs-triage-export.1";
+
+/// Arguments of `completions`.
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// The command whose page to print (default: the page of mrs-triage itself)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 const SUMMARY_HELP: &str = "\

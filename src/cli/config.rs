@@ -9,8 +9,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::args::{
-    Cli, ColorWhen, Command, Delimiter, DumpArgs, ExportArgs, ExportFormat, FailOn, GenerateArgs,
-    InputArgs, LimitArgs, RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
+    Cli, ColorWhen, Command, CompletionsArgs, Delimiter, DumpArgs, ExportArgs, ExportFormat,
+    FailOn, GenerateArgs, InputArgs, LimitArgs, ManArgs, RemediateArgs, SamplesArgs, SummaryArgs,
+    SummaryFormat,
 };
 use crate::clixml;
 use crate::output::Target;
@@ -114,6 +115,10 @@ pub enum Mode {
     Samples(SamplesArgs),
     /// Write generated exports.
     Generate(GenerateArgs),
+    /// Print the completion script for a shell.
+    Completions(clap_complete::Shell),
+    /// Print the man page of the tool (`None`) or of one of its commands.
+    Man(Option<String>),
 }
 
 /// The resolved command line.
@@ -294,7 +299,7 @@ impl Config {
     pub fn threads(&self) -> Option<usize> {
         match &self.mode {
             Mode::Triage { input, .. } | Mode::Dump { input } => input.threads,
-            Mode::Samples(_) | Mode::Generate(_) => None,
+            Mode::Samples(_) | Mode::Generate(_) | Mode::Completions(_) | Mode::Man(_) => None,
         }
     }
 
@@ -311,6 +316,10 @@ impl Config {
             Command::Generate(args) => {
                 Ok(Config { mode: Mode::Generate(args), quiet: false, notes: Vec::new() })
             }
+            Command::Completions(CompletionsArgs { shell }) => {
+                Ok(Config { mode: Mode::Completions(shell), quiet: false, notes: Vec::new() })
+            }
+            Command::Man(args) => man(args),
         }
     }
 }
@@ -455,6 +464,23 @@ fn remediate(args: &RemediateArgs) -> Result<Config, UsageError> {
         quiet: args.input.quiet,
         notes,
     })
+}
+
+/// `man [COMMAND]`: the command must be one of the documented ones.
+fn man(args: ManArgs) -> Result<Config, UsageError> {
+    if let Some(name) = &args.command {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let documented: Vec<&str> =
+            cli.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
+        if !documented.contains(&name.as_str()) {
+            return usage(format!(
+                "man {name}: no such command; the pages are: {}",
+                documented.join(", ")
+            ));
+        }
+    }
+    Ok(Config { mode: Mode::Man(args.command), quiet: false, notes: Vec::new() })
 }
 
 fn dump(args: &DumpArgs) -> Config {

@@ -28,6 +28,11 @@ pub fn run(config: Config) -> ExitStatus {
         Mode::Dump { input } => dump(&msg, &input),
         Mode::Samples(args) => samples(&msg, &args),
         Mode::Generate(args) => generate(&msg, &args),
+        Mode::Completions(shell) => print(&msg, &super::shell::completions(shell)),
+        Mode::Man(command) => match super::shell::man_page(command.as_deref()) {
+            Some(page) => print(&msg, &page),
+            None => msg.error(ExitStatus::Software, "internal error: the man page did not render"),
+        },
     }
     msg.status()
 }
@@ -268,6 +273,16 @@ fn dump_one<W: Write>(
             msg.error(ExitStatus::NoInput, format_args!("{name}: cannot open: {e}"));
             Ok(())
         }
+    }
+}
+
+/// Writes generated text to standard output (a closed pipe is no error).
+fn print(msg: &Messages, text: &[u8]) {
+    let mut out = io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => msg.error(ExitStatus::IoError, format_args!("error writing output: {e}")),
     }
 }
 

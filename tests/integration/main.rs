@@ -16,5 +16,6 @@ mod roundtrip;
 mod samples;
 mod segments;
 mod shapes;
+mod shell;
 mod small_buffers;
 mod summary_output;
