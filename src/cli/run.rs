@@ -86,6 +86,7 @@ fn exporter(format: Format) -> Box<dyn Exporter> {
         Format::Parquet => Box::new(output::parquet::Parquet),
         Format::ExportJson => Box::new(output::export_json::ExportJson),
         Format::Ndjson => Box::new(output::export_json::Ndjson),
+        Format::Xlsx => Box::new(output::xlsx::Xlsx::default()),
     }
 }
 
@@ -169,20 +170,7 @@ fn no_report(s: &crate::analysis::InputSummary) -> String {
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `1,204`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format!("{} {}", crate::render::thousands(n), if n == 1 { one } else { many })
 }
 
 /// Every written file is announced the same way (none under `-q`; standard

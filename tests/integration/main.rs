@@ -19,3 +19,4 @@ mod shapes;
 mod shell;
 mod small_buffers;
 mod summary_output;
+mod xlsx;
