@@ -29,6 +29,14 @@ fn render(samples: &[&str], html: &Path) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// The page of every bundled sample.
+fn render_all(html: &Path) {
+    let all: Vec<String> =
+        samples().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    render(&refs, html);
+}
+
 #[test]
 fn html_snapshot() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,10 +49,7 @@ fn html_snapshot() {
 fn the_page_is_inert_and_escapes_report_text() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
-    let all: Vec<String> =
-        samples().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    render(&refs, &html);
+    render_all(&html);
     let page = std::fs::read_to_string(&html).unwrap();
     // One script, at the end of the body, allowed by the SHA-256 of its
     // exact text and by nothing else.
@@ -317,10 +322,7 @@ fn column(b: &mut Browser, header: &str) -> Vec<String> {
 fn chromium_sorts_filters_and_jumps() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
-    let all: Vec<String> =
-        samples().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    render(&refs, &html);
+    render_all(&html);
     let mut b = Browser::launch();
     b.open(&format!("file://{}", html.display()), true);
     assert_eq!(b.eval("document.querySelectorAll('.filter input').length"), json!(4));

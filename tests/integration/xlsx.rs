@@ -40,21 +40,11 @@ fn grid(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<
     out
 }
 
-/// An Excel serial date as ISO 8601 UTC (`2024-05-14T07:01:02Z`).
-fn serial_to_iso(serial: f64) -> String {
-    let secs = ((serial - 25_569.0) * 86_400.0).round() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+/// An Excel date as ISO 8601 UTC (`2024-05-14T07:01:02Z`), as the export
+/// JSON writes times (calamine's `dates` feature converts it).
+fn date_iso(t: &calamine::ExcelDateTime) -> String {
+    let t = t.as_datetime().expect("a date in Excel's range");
+    format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))
 }
 
 /// A workbook cell as the export JSON writes the same value.
@@ -65,7 +55,7 @@ fn as_json(cell: &Data) -> Value {
         Data::Float(f) => Value::from(*f as u64),
         Data::Int(i) => Value::from(*i),
         Data::Bool(b) => Value::Bool(*b),
-        Data::DateTime(t) => Value::String(serial_to_iso(t.as_f64())),
+        Data::DateTime(t) => Value::String(date_iso(t)),
         other => panic!("unexpected cell {other:?}"),
     }
 }
@@ -198,7 +188,7 @@ fn summary_cells(path: &Path) -> String {
                 Data::Empty => continue,
                 Data::String(s) => format!("{s:?}"),
                 Data::Float(f) => format!("number {f}"),
-                Data::DateTime(t) => format!("date {}", serial_to_iso(t.as_f64())),
+                Data::DateTime(t) => format!("date {}", date_iso(t)),
                 other => format!("{other:?}"),
             };
             out.push_str(&format!("{}{} = {v}\n", (b'A' + c as u8) as char, r + 1));
