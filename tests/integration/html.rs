@@ -209,6 +209,11 @@ impl Browser {
     /// Sends one command (to the page once [`Browser::open`] attached to one)
     /// and returns its result; events in between are passed over.
     fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// [`Browser::call`], with the protocol's error as the `Err`.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.id += 1;
         let mut message = json!({"id": self.id, "method": method, "params": params});
         if let Some(s) = &self.session {
@@ -223,8 +228,10 @@ impl Browser {
                 .recv_timeout(Duration::from_secs(30))
                 .unwrap_or_else(|_| panic!("chromium did not answer {method}"));
             if reply["id"] == json!(self.id) {
-                assert!(reply.get("error").is_none(), "{method}: {reply}");
-                return reply["result"].clone();
+                return match reply.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(reply["result"].clone()),
+                };
             }
         }
     }
@@ -245,7 +252,8 @@ impl Browser {
         for _ in 0..100 {
             // Without scripts the DOM is read through the protocol alone.
             let loaded = if script {
-                self.eval("document.readyState") == "complete"
+                // The new document, not the blank one it replaces.
+                self.eval("document.URL") == url && self.eval("document.readyState") == "complete"
             } else {
                 self.dom().contains("</script>")
             };
@@ -258,10 +266,18 @@ impl Browser {
     }
 
     /// The page's DOM as HTML, read through the protocol (no page script).
+    /// While a navigation replaces the document, its node ids go stale: the
+    /// read is then tried again.
     fn dom(&mut self) -> String {
-        let doc = self.call("DOM.getDocument", json!({"depth": -1}));
-        let html = self.call("DOM.getOuterHTML", json!({"nodeId": doc["root"]["nodeId"]}));
-        html["outerHTML"].as_str().unwrap().to_string()
+        for _ in 0..50 {
+            let doc = self.call("DOM.getDocument", json!({"depth": -1}));
+            let params = json!({"nodeId": doc["root"]["nodeId"]});
+            if let Ok(html) = self.try_call("DOM.getOuterHTML", params) {
+                return html["outerHTML"].as_str().unwrap().to_string();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the DOM could not be read");
     }
 
     /// The value of a JavaScript expression in the page.
@@ -298,6 +314,14 @@ impl Drop for Browser {
     fn drop(&mut self) {
         self.session = None;
         let _ = self.to.write_all(b"{\"id\":0,\"method\":\"Browser.close\"}\0");
+        // A browser that does not close within 10 s is ended.
+        for _ in 0..200 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
