@@ -9,7 +9,12 @@
 //! needs no apostrophe. Each table sheet is an Excel table (ListObject,
 //! which brings the filter buttons) with its header row frozen, a header
 //! style of its own (also seen where table styles are not drawn) and column
-//! widths from the content, capped.
+//! widths from the content, capped. A sheet of more than [`TABLE_CELLS`]
+//! cells gets the same filter buttons as a worksheet autofilter instead of
+//! a table: rust_xlsxwriter checks tables for overlaps through a map entry
+//! per cell of the table's range, memory that grows with the rows whatever
+//! the mode (about 50 bytes a cell: 250 MB for 200,000 bad items), while an
+//! autofilter costs the same at any length.
 //!
 //! Excel's limits: a sheet holds 1,048,576 rows, so a table longer than
 //! 1,048,575 rows continues on "Bad items (2)" and so on, and a cell holds
@@ -18,9 +23,10 @@
 //!
 //! Memory: the table sheets use rust_xlsxwriter's constant-memory mode, in
 //! which each row goes to a temporary file once the next one starts, so a
-//! sheet of 500,000 bad items is never held. That mode writes the table's
-//! header when the table is added, before any row, so each table's rows are
-//! counted in a first pass (the rows come from the run; nothing is kept).
+//! sheet of 500,000 bad items is never held. That mode writes an Excel
+//! table's header when the table is added, before any row, so each table's
+//! rows are counted in a first pass (the rows come from the run; nothing is
+//! kept), which also decides between a table and an autofilter.
 //! The finished workbook is assembled into an anonymous temporary file and
 //! then copied to the target (the crate's writer must be `Send`, which a
 //! target's stream is not).
@@ -48,6 +54,11 @@ pub const EXCEL_DATA_ROWS: u32 = 1_048_575;
 /// Characters (UTF-16 code units, as Excel counts them) a cell holds.
 pub const EXCEL_CELL_CHARS: usize = 32_767;
 
+/// Most cells (rows × columns) of a sheet made an Excel table; a larger one
+/// gets a worksheet autofilter (see the module's notes on memory): about
+/// 50 MB of the crate's overlap map at most.
+pub const TABLE_CELLS: u64 = 1_000_000;
+
 /// Widest column, in Excel's character units.
 const MAX_WIDTH: usize = 60;
 
@@ -57,11 +68,14 @@ pub struct XlsxOptions {
     /// Rows of data per sheet before a table continues on the next one:
     /// [`EXCEL_DATA_ROWS`] (Excel's limit) unless a test lowers it.
     pub rows_per_sheet: u32,
+    /// Most cells of a sheet made an Excel table: [`TABLE_CELLS`] unless a
+    /// test lowers it.
+    pub table_cells: u64,
 }
 
 impl Default for XlsxOptions {
     fn default() -> Self {
-        XlsxOptions { rows_per_sheet: EXCEL_DATA_ROWS }
+        XlsxOptions { rows_per_sheet: EXCEL_DATA_ROWS, table_cells: TABLE_CELLS }
     }
 }
 
@@ -118,8 +132,8 @@ struct Limits {
     continued: Vec<(&'static str, u64, u32)>,
     /// (sheet, cells cut) of every sheet with text cut.
     cut: Vec<(String, u64)>,
-    /// (sheet, rows) of every table sheet, in order.
-    sheets: Vec<(String, u64)>,
+    /// (sheet, rows, an Excel table?) of every table sheet, in order.
+    sheets: Vec<(String, u64, bool)>,
 }
 
 fn workbook(run: &Run, opts: XlsxOptions) -> Result<Workbook, XlsxError> {
@@ -180,7 +194,7 @@ fn table_sheets(
     if parts > 1 {
         limits.continued.push((table.name, total, parts));
     }
-    let mut sheet = Sheet::start(book, table, 0, total.min(per_sheet), styles)?;
+    let mut sheet = Sheet::start(book, table, 0, total.min(per_sheet), opts, styles)?;
     let mut failed = None;
     let fed = table.rows(run, &mut |row| {
         let result = (|| {
@@ -188,7 +202,7 @@ fn table_sheets(
                 let next = sheet.part + 1;
                 let left = total - u64::from(next) * per_sheet;
                 sheet.finish(book, limits)?;
-                sheet = Sheet::start(book, table, next, left.min(per_sheet), styles)?;
+                sheet = Sheet::start(book, table, next, left.min(per_sheet), opts, styles)?;
             }
             sheet.row(book, table, row, styles)
         })();
@@ -209,6 +223,8 @@ struct Sheet {
     index: usize,
     name: String,
     part: u32,
+    /// Whether it is an Excel table (else an autofilter).
+    listed: bool,
     /// Data rows written.
     rows: u64,
     /// Widest content per column so far, in characters.
@@ -222,29 +238,39 @@ impl Sheet {
         table: &Table,
         part: u32,
         rows: u64,
+        opts: XlsxOptions,
         styles: &Styles,
     ) -> Result<Sheet, XlsxError> {
         let name = sheet_name(table.name, part);
         let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name(&name)?;
-        let columns: Vec<TableColumn> = table
-            .columns
-            .iter()
-            .map(|c| {
-                TableColumn::new().set_header(c.name.as_ref()).set_header_format(&styles.header)
-            })
-            .collect();
-        let list = ListObject::new()
-            .set_name(list_name(table.name, part))
-            .set_style(TableStyle::Light9)
-            .set_columns(&columns);
         // An empty table keeps one blank row, as Excel's own do.
         let last_row = rows.max(1) as u32;
         let last_col = (table.columns.len().max(1) - 1) as u16;
-        ws.add_table(0, 0, last_row, last_col, &list)?;
+        let listed = rows.max(1) * table.columns.len() as u64 <= opts.table_cells;
+        if listed {
+            let columns: Vec<TableColumn> = table
+                .columns
+                .iter()
+                .map(|c| {
+                    TableColumn::new().set_header(c.name.as_ref()).set_header_format(&styles.header)
+                })
+                .collect();
+            let list = ListObject::new()
+                .set_name(list_name(table.name, part))
+                .set_style(TableStyle::Light9)
+                .set_columns(&columns);
+            ws.add_table(0, 0, last_row, last_col, &list)?;
+        } else {
+            for (c, column) in table.columns.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, column.name.as_ref(), &styles.header)?;
+            }
+            ws.autofilter(0, 0, last_row, last_col)?;
+        }
         ws.set_freeze_panes(1, 0)?;
         let widths = table.columns.iter().map(|c| c.name.chars().count() + 3).collect();
-        Ok(Sheet { index: book.worksheets().len() - 1, name, part, rows: 0, widths, cut: 0 })
+        let index = book.worksheets().len() - 1;
+        Ok(Sheet { index, name, part, listed, rows: 0, widths, cut: 0 })
     }
 
     fn row(
@@ -307,7 +333,7 @@ impl Sheet {
         if self.cut > 0 {
             limits.cut.push((self.name.clone(), self.cut));
         }
-        limits.sheets.push((self.name.clone(), self.rows));
+        limits.sheets.push((self.name.clone(), self.rows, self.listed));
         Ok(())
     }
 }
@@ -429,8 +455,11 @@ fn summary(
     r += 2;
     ws.write_string_with_format(r, 0, "Sheet", &styles.heading)?;
     ws.write_string_with_format(r, 1, "Rows", &styles.heading)?;
-    for (name, rows) in &limits.sheets {
+    ws.write_string_with_format(r, 2, "Filter", &styles.heading)?;
+    for (name, rows, listed) in &limits.sheets {
         pair(ws, &mut r, name, *rows)?;
+        let filter = if *listed { "Excel table" } else { "autofilter (too large for a table)" };
+        ws.write_string(r, 2, filter)?;
     }
     Ok(())
 }
@@ -478,6 +507,7 @@ mod tests {
     #[test]
     fn the_row_limit_is_excels() {
         assert_eq!(XlsxOptions::default().rows_per_sheet, EXCEL_DATA_ROWS);
+        assert_eq!(XlsxOptions::default().table_cells, TABLE_CELLS);
         assert_eq!(EXCEL_DATA_ROWS, 1_048_576 - 1);
         let mut ws = Worksheet::new();
         assert!(ws.write_string(EXCEL_DATA_ROWS, 0, "last").is_ok());

@@ -232,8 +232,8 @@ fn long_tables_continue_and_long_text_is_cut() {
     assert!(total > 8, "{total} bad items");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.xlsx");
-    output::write(&Workbook(XlsxOptions { rows_per_sheet: 4 }), &run, &Target::File(path.clone()))
-        .unwrap();
+    let opts = XlsxOptions { rows_per_sheet: 4, ..XlsxOptions::default() };
+    output::write(&Workbook(opts), &run, &Target::File(path.clone())).unwrap();
     let mut book = open(&path);
     let names = book.sheet_names();
     let parts: Vec<&String> = names.iter().filter(|n| n.starts_with("Bad items")).collect();
@@ -273,6 +273,42 @@ fn long_tables_continue_and_long_text_is_cut() {
     book.load_tables().unwrap();
     let tables: Vec<&String> = book.table_names();
     assert!(tables.iter().any(|t| *t == "BadItems") && tables.iter().any(|t| *t == "BadItems_2"));
+}
+
+/// A sheet too large for an Excel table (the crate's tables cost memory per
+/// cell) keeps the filter as a worksheet autofilter, with the same header
+/// and freeze; tested with a lowered cell budget.
+#[test]
+fn a_sheet_too_large_for_a_table_gets_an_autofilter() {
+    let bytes = std::fs::read(sample("corrupt-and-large.xml")).unwrap();
+    let opts = TriageOptions { keep_items: true, ..Default::default() };
+    let run = triage_reader("c.xml", bytes.as_slice(), &opts).unwrap();
+    let rows: usize = run.analysis.mailboxes.iter().map(|m| m.mailbox.bad_items.len()).sum();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.xlsx");
+    let columns = tables()[1].columns.len() as u64;
+    // Room for the mailboxes sheet as a table, not for the bad items.
+    let opts = XlsxOptions { table_cells: columns * 2, ..XlsxOptions::default() };
+    output::write(&Workbook(opts), &run, &Target::File(path.clone())).unwrap();
+    let bad = part(&path, "xl/worksheets/sheet3.xml");
+    assert!(!bad.contains("<tablePart"), "no Excel table");
+    let last = (b'A' + columns as u8 - 1) as char;
+    assert!(bad.contains(&format!("<autoFilter ref=\"A1:{last}{}\"/>", rows + 1)), "{bad:.2000}");
+    assert!(
+        bad.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+        )
+    );
+    let header = bad.split("<row r=\"1\"").nth(1).unwrap().split("</row>").next().unwrap();
+    assert_eq!(header.matches(" s=\"").count(), columns as usize, "header style");
+    assert!(part(&path, "xl/worksheets/sheet2.xml").contains("<tablePart"), "mailboxes: a table");
+    let mut book = open(&path);
+    let g = grid(&mut book, "Bad items");
+    assert_eq!(g[0][0], Data::String("Input".into()));
+    assert_eq!(g.len(), rows + 1);
+    let summary = summary_cells(&path);
+    assert!(summary.contains("C32 = \"autofilter (too large for a table)\""), "{summary}");
+    assert!(summary.contains("C31 = \"Excel table\""), "{summary}");
 }
 
 #[test]
