@@ -33,6 +33,7 @@ Examples:
   mrs-triage export -f ndjson -o rows.ndjson *.xml   every table row as NDJSON
   mrs-triage remediate *.xml -o fix.ps1        the next steps as a commented script to review
   mrs-triage wave3.xml --html report.html      a self-contained HTML report
+  mrs-triage wave3.xml --xlsx wave3.xlsx       an Excel workbook, a sheet per table
   mrs-triage dump report.xml                   the raw CLIXML objects as NDJSON
 
 An input named like a command is given as ./export or after --.
@@ -55,7 +56,7 @@ pub enum Command {
     #[command(after_long_help = SUMMARY_HELP)]
     Summary(SummaryArgs),
 
-    /// Export every table (mailboxes, bad items, principals, failures, batches, folders)
+    /// Export every table (mailboxes, bad items, principals, failures, batches, folders): CSV, JSON, NDJSON, Parquet or an Excel workbook
     #[command(after_long_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Write the next steps as one PowerShell script for review (every line commented out)
@@ -69,6 +70,43 @@ pub enum Command {
     /// Print each top-level CLIXML object as one line of JSON (NDJSON)
     #[command(after_long_help = DUMP_HELP)]
     Dump(DumpArgs),
+    /// Print the shell completion script for bash, zsh, fish, PowerShell or elvish
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of mrs-triage, or of one of its commands
+    #[command(after_long_help = MAN_HELP)]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install (the script is generated from this binary's own options, so regenerate it after
+an upgrade):
+  PowerShell   mrs-triage completions powershell | Out-String | Invoke-Expression
+               (add that line to $PROFILE to keep it)
+  bash         mrs-triage completions bash > ~/.local/share/bash-completion/completions/mrs-triage
+  zsh          mrs-triage completions zsh > ~/.zfunc/_mrs-triage   (with fpath+=~/.zfunc)
+  fish         mrs-triage completions fish > ~/.config/fish/completions/mrs-triage.fish
+  elvish       mrs-triage completions elvish >> ~/.config/elvish/rc.elv";
+
+const MAN_HELP: &str = "\
+Examples:
+  mrs-triage man > mrs-triage.1 && man ./mrs-triage.1
+  mrs-triage man export > mrs-triage-export.1";
+
+/// Arguments of `completions`.
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// The command whose page to print (default: the page of mrs-triage itself)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 const SUMMARY_HELP: &str = "\
@@ -77,6 +115,7 @@ Examples:
   mrs-triage report.xml --steps                  ... with every next step in the terminal
   mrs-triage case-folder -o summary.json         one JSON document (format from the extension)
   mrs-triage *.xml --html report.html --csv out  also a report page and CSV tables for Excel
+  mrs-triage wave3.xml --xlsx wave3.xlsx         also an Excel workbook of every table
   mrs-triage exports.zip --fail-on data-loss     exit 1 when mail may be lost
 
 -o infers the format from the extension (.json, .html, .txt) when --format is not given;
@@ -98,8 +137,10 @@ Examples:
   mrs-triage export -o rows.ndjson *.xml         one JSON object per row, each with a \"type\"
   mrs-triage export -o tables/ -f csv wave3.xml  Excel-safe CSV files in a folder
   mrs-triage export -o tables.parquet wave3.xml  Parquet files in the folder tables.parquet
+  mrs-triage export -o wave3.xlsx wave3.xml      one Excel workbook, a sheet per table
 
-The format comes from -f, else from -o's extension (.json, .ndjson, .jsonl, .csv, .parquet);
+The format comes from -f, else from -o's extension (.json, .ndjson, .jsonl, .csv, .parquet,
+.xlsx);
 a folder (an existing one, or a path ending in /) means CSV. - is standard output (json,
 ndjson). The JSON forms are documented in the README (mrs-triage.export.v2).
 
@@ -335,6 +376,11 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub html: Option<PathBuf>,
 
+    /// Also write an Excel workbook (a Summary sheet and one sheet per table,
+    /// typed cells) to this file
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Output")]
+    pub xlsx: Option<PathBuf>,
+
     /// CSV field delimiter (for --csv)
     #[arg(long, value_enum, default_value_t = Delimiter::Comma, value_name = "DELIM", help_heading = "Output")]
     pub delimiter: Delimiter,
@@ -369,6 +415,8 @@ pub enum ExportFormat {
     Ndjson,
     /// Parquet files (one per table) in the folder OUTPUT
     Parquet,
+    /// One Excel workbook: a Summary sheet, then one sheet per table
+    Xlsx,
 }
 
 /// Arguments of `export`.
@@ -382,7 +430,7 @@ pub struct ExportArgs {
     #[arg(short, long, value_enum, help_heading = "Output")]
     pub format: Option<ExportFormat>,
 
-    /// Output file (json, ndjson; `-` for standard output) or folder (csv, parquet)
+    /// Output file (json, ndjson, xlsx; `-` for standard output) or folder (csv, parquet)
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: PathBuf,
 

@@ -9,8 +9,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::args::{
-    Cli, ColorWhen, Command, Delimiter, DumpArgs, ExportArgs, ExportFormat, FailOn, GenerateArgs,
-    InputArgs, LimitArgs, RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
+    Cli, ColorWhen, Command, CompletionsArgs, Delimiter, DumpArgs, ExportArgs, ExportFormat,
+    FailOn, GenerateArgs, InputArgs, LimitArgs, ManArgs, RemediateArgs, SamplesArgs, SummaryArgs,
+    SummaryFormat,
 };
 use crate::clixml;
 use crate::output::Target;
@@ -46,6 +47,8 @@ pub enum Format {
     ExportJson,
     /// The tables as NDJSON.
     Ndjson,
+    /// The Excel workbook.
+    Xlsx,
 }
 
 impl Format {
@@ -74,7 +77,10 @@ impl Format {
 
     /// Whether the format lists every bad item (so the run must keep them).
     pub fn needs_items(self) -> bool {
-        matches!(self, Format::Csv(_) | Format::Parquet | Format::ExportJson | Format::Ndjson)
+        matches!(
+            self,
+            Format::Csv(_) | Format::Parquet | Format::ExportJson | Format::Ndjson | Format::Xlsx
+        )
     }
 }
 
@@ -114,6 +120,10 @@ pub enum Mode {
     Samples(SamplesArgs),
     /// Write generated exports.
     Generate(GenerateArgs),
+    /// Print the completion script for a shell.
+    Completions(clap_complete::Shell),
+    /// Print the man page of the tool (`None`) or of one of its commands.
+    Man(Option<String>),
 }
 
 /// The resolved command line.
@@ -239,6 +249,28 @@ fn folder_target(flag: &str, path: &Path) -> Result<Target, UsageError> {
     Ok(Target::Folder(path.to_path_buf()))
 }
 
+/// Where a workbook goes: a file whose name does not say another format
+/// (`--xlsx report.json` is a contradiction), or standard output when it is
+/// not a terminal (a workbook is binary: it would only garble the screen).
+fn workbook_target(flag: &str, path: &Path) -> Result<Target, UsageError> {
+    if is_stdout(path) {
+        if std::io::stdout().is_terminal() {
+            return usage(format!(
+                "{flag} -: a workbook is binary and standard output is a terminal; give a file name (FILE.xlsx) or redirect"
+            ));
+        }
+        return Ok(Target::Stdout);
+    }
+    match extension(path).as_deref().and_then(format_of_extension) {
+        Some("xlsx") | None => Ok(Target::File(path.to_path_buf())),
+        Some(other) => usage(format!(
+            "{flag} {}: a workbook is written as .xlsx, and this name says {other}; {}",
+            path.display(),
+            other_command(other)
+        )),
+    }
+}
+
 /// The lower-cased extension of a path.
 fn extension(p: &Path) -> Option<String> {
     p.extension().map(|e| e.to_string_lossy().to_lowercase())
@@ -273,6 +305,7 @@ fn export_format_name(f: ExportFormat) -> &'static str {
         ExportFormat::Json => "json",
         ExportFormat::Ndjson => "ndjson",
         ExportFormat::Parquet => "parquet",
+        ExportFormat::Xlsx => "xlsx",
     }
 }
 
@@ -282,7 +315,7 @@ fn other_command(format: &str) -> &'static str {
         "ps1" => "the script comes from `mrs-triage remediate -o FILE.ps1`",
         "csv" => "CSV tables are a folder: --csv DIR, or `mrs-triage export -o DIR`",
         "ndjson" | "parquet" => "`mrs-triage export -o` writes the tables in that format",
-        "xlsx" => "a workbook is not written by this command",
+        "xlsx" => "the workbook comes from --xlsx FILE, or `mrs-triage export -o FILE.xlsx`",
         "html" => "the HTML report comes from `mrs-triage summary --html FILE`",
         "table" => "the terminal table comes from `mrs-triage summary`",
         _ => "see --help",
@@ -294,7 +327,7 @@ impl Config {
     pub fn threads(&self) -> Option<usize> {
         match &self.mode {
             Mode::Triage { input, .. } | Mode::Dump { input } => input.threads,
-            Mode::Samples(_) | Mode::Generate(_) => None,
+            Mode::Samples(_) | Mode::Generate(_) | Mode::Completions(_) | Mode::Man(_) => None,
         }
     }
 
@@ -311,6 +344,10 @@ impl Config {
             Command::Generate(args) => {
                 Ok(Config { mode: Mode::Generate(args), quiet: false, notes: Vec::new() })
             }
+            Command::Completions(CompletionsArgs { shell }) => {
+                Ok(Config { mode: Mode::Completions(shell), quiet: false, notes: Vec::new() })
+            }
+            Command::Man(args) => man(args),
         }
     }
 }
@@ -326,6 +363,9 @@ fn summary(args: &SummaryArgs) -> Result<Config, UsageError> {
     }
     if let Some(path) = &args.html {
         outputs.push(Output { format: Format::Html, target: stream_target(Some(path)) });
+    }
+    if let Some(path) = &args.xlsx {
+        outputs.push(Output { format: Format::Xlsx, target: workbook_target("--xlsx", path)? });
     }
     let target = stream_target(args.output.as_deref());
     let inferred = args.output.as_deref().filter(|p| !is_stdout(p)).and_then(extension);
@@ -398,17 +438,18 @@ fn export(args: &ExportArgs) -> Result<Config, UsageError> {
         (None, Some("ndjson")) => ExportFormat::Ndjson,
         (None, Some("csv")) => ExportFormat::Csv,
         (None, Some("parquet")) => ExportFormat::Parquet,
+        (None, Some("xlsx")) => ExportFormat::Xlsx,
         (None, None) if folder => ExportFormat::Csv,
         (None, Some(other)) => {
             return usage(format!(
-                "-o {}: export writes json, ndjson, csv or parquet; {}",
+                "-o {}: export writes json, ndjson, csv, parquet or xlsx; {}",
                 out.display(),
                 other_command(other)
             ));
         }
         (None, None) => {
             return usage(format!(
-                "-o {}: cannot tell the format from the name; give -f csv|json|ndjson|parquet",
+                "-o {}: cannot tell the format from the name; give -f csv|json|ndjson|parquet|xlsx",
                 out.display()
             ));
         }
@@ -418,6 +459,13 @@ fn export(args: &ExportArgs) -> Result<Config, UsageError> {
         ExportFormat::Parquet => (Format::Parquet, folder_target("-o", out)?),
         ExportFormat::Json => (Format::ExportJson, stream_target(Some(out))),
         ExportFormat::Ndjson => (Format::Ndjson, stream_target(Some(out))),
+        ExportFormat::Xlsx if folder => {
+            return usage(format!(
+                "-o {}: a workbook is one file, not a folder; give -o FILE.xlsx",
+                out.display()
+            ));
+        }
+        ExportFormat::Xlsx => (Format::Xlsx, workbook_target("-o", out)?),
     };
     Ok(Config {
         mode: Mode::Triage {
@@ -455,6 +503,23 @@ fn remediate(args: &RemediateArgs) -> Result<Config, UsageError> {
         quiet: args.input.quiet,
         notes,
     })
+}
+
+/// `man [COMMAND]`: the command must be one of the documented ones.
+fn man(args: ManArgs) -> Result<Config, UsageError> {
+    if let Some(name) = &args.command {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let documented: Vec<&str> =
+            cli.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
+        if !documented.contains(&name.as_str()) {
+            return usage(format!(
+                "man {name}: no such command; the pages are: {}",
+                documented.join(", ")
+            ));
+        }
+    }
+    Ok(Config { mode: Mode::Man(args.command), quiet: false, notes: Vec::new() })
 }
 
 fn dump(args: &DumpArgs) -> Config {

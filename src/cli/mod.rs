@@ -1,6 +1,7 @@
 //! The command line: the argument list arranged for clap ([`argv`]), clap's
 //! definitions ([`args`]), the configuration resolved from them once
-//! ([`config`]), the commands that run it ([`run`]), the stderr channel
+//! ([`config`]), the commands that run it ([`run`]), the completion scripts and man pages
+//! generated from clap's definitions ([`shell`]), the stderr channel
 //! ([`messages`]) and the documented exit codes ([`exit`]). Not part of the
 //! documented library: the binary's own layer.
 
@@ -11,6 +12,7 @@ pub mod exit;
 pub mod interrupt;
 pub mod messages;
 pub mod run;
+pub mod shell;
 
 pub use args::Cli;
 pub use config::Config;

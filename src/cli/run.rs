@@ -28,6 +28,11 @@ pub fn run(config: Config) -> ExitStatus {
         Mode::Dump { input } => dump(&msg, &input),
         Mode::Samples(args) => samples(&msg, &args),
         Mode::Generate(args) => generate(&msg, &args),
+        Mode::Completions(shell) => print(&msg, &super::shell::completions(shell)),
+        Mode::Man(command) => match super::shell::man_page(command.as_deref()) {
+            Some(page) => print(&msg, &page),
+            None => msg.error(ExitStatus::Software, "internal error: the man page did not render"),
+        },
     }
     msg.status()
 }
@@ -81,6 +86,7 @@ fn exporter(format: Format) -> Box<dyn Exporter> {
         Format::Parquet => Box::new(output::parquet::Parquet),
         Format::ExportJson => Box::new(output::export_json::ExportJson),
         Format::Ndjson => Box::new(output::export_json::Ndjson),
+        Format::Xlsx => Box::new(output::xlsx::Xlsx::default()),
     }
 }
 
@@ -170,20 +176,7 @@ fn no_report(s: &crate::analysis::InputSummary) -> String {
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `1,204`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format!("{} {}", crate::render::thousands(n), if n == 1 { one } else { many })
 }
 
 /// Every written file is announced the same way (none under `-q`; standard
@@ -300,6 +293,16 @@ fn dump_one<W: Write>(
                 return Ok(());
             }
         }
+    }
+}
+
+/// Writes generated text to standard output (a closed pipe is no error).
+fn print(msg: &Messages, text: &[u8]) {
+    let mut out = io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => msg.error(ExitStatus::IoError, format_args!("error writing output: {e}")),
     }
 }
 

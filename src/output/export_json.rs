@@ -31,18 +31,22 @@ pub struct ExportJson;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ndjson;
 
-/// When the run was made, ISO 8601 UTC; `SOURCE_DATE_EPOCH` (seconds) fixes
-/// it, for reproducible output.
-pub fn generated_at() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
+/// When the run was made, in seconds since the Unix epoch (UTC);
+/// `SOURCE_DATE_EPOCH` fixes it, for reproducible output.
+pub fn run_time() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64)
-        });
-    crate::time::iso_utc(secs)
+        })
+}
+
+/// When the run was made ([`run_time`]), ISO 8601 UTC.
+pub fn generated_at() -> String {
+    crate::time::iso_utc(run_time())
 }
 
 fn cell_json(c: &Cell<'_>) -> Json {

@@ -1,10 +1,10 @@
 //! The output formats. Each is an [`Exporter`]: it renders a finished
 //! [`Run`] (what the analysis and the plan hold, never recomputing a fact)
 //! into the named streams of a [`Destination`]: one stream for the terminal
-//! table, the summary JSON, the HTML report, the script and the export
-//! JSON/NDJSON; one file per table for CSV and Parquet. A [`Target`] (standard
-//! output, a file, a folder) provides the destination and writes files
-//! atomically. The tabular formats share one typed table model
+//! table, the summary JSON, the HTML report, the script, the export
+//! JSON/NDJSON and the Excel workbook; one file per table for CSV and
+//! Parquet. A [`Target`] (standard output, a file, a folder) provides the
+//! destination and writes files atomically. The tabular formats share one typed table model
 //! ([`tabular`]); how values are written for people is decided in
 //! [`crate::render`].
 
@@ -21,6 +21,7 @@ pub mod summary_json;
 pub mod table;
 pub mod tabular;
 pub mod target;
+pub mod xlsx;
 
 pub use target::{Destination, OutputError, Stream, Target, discard_staged};
 

@@ -1,8 +1,9 @@
 //! The exported tables (mailboxes, bad items, principals, failures, batches,
 //! folders) as one typed model: each column is declared once with its name
-//! and kind, and CSV, Parquet, the export JSON and NDJSON all render the
-//! same rows from it. Rows are produced one at a time from the run, so a
-//! streaming format never holds a whole table.
+//! and kind, and CSV, Parquet, the export JSON, NDJSON and the workbook
+//! (one sheet per table) all render the same rows from it. Rows are
+//! produced one at a time from the run, so a streaming format never holds a
+//! whole table.
 
 use std::borrow::Cow;
 use std::io;

@@ -7,6 +7,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use super::pattern::glob_pattern;
+
 /// One export to read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Source {
@@ -187,13 +189,11 @@ fn is_zip(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
-fn has_glob_chars(s: &str) -> bool {
-    s.contains(['*', '?', '['])
-}
-
 /// Expands the arguments, in order, without duplicates: folders are walked
 /// recursively (sorted; `.xml`, `.clixml` and `.zip`), glob patterns are
-/// expanded here (cmd.exe and PowerShell pass `*.xml` through unexpanded),
+/// expanded here (cmd.exe and PowerShell pass `*.xml` through unexpanded;
+/// `*`, `?` and `**` are the wildcards, brackets are part of names, and
+/// Windows roots are read as Windows reads them: [`super::pattern`]),
 /// zip archives contribute their `.xml`/`.clixml` entries. Arguments that
 /// give nothing are reported, and the others still count.
 pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
@@ -213,11 +213,13 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
             push(Source::Stdin, &mut out);
             continue;
         }
-        let paths: Vec<PathBuf> = if !arg.exists() && has_glob_chars(&text) {
+        // An existing path is taken as it is, whatever characters it holds.
+        let pattern = if arg.exists() { None } else { glob_pattern(&text, cfg!(windows)) };
+        let paths: Vec<PathBuf> = if let Some(pattern) = pattern {
             // Windows users expect `*.XML` to match `a.xml`, as cmd.exe does.
             let options =
                 glob::MatchOptions { case_sensitive: !cfg!(windows), ..Default::default() };
-            match glob::glob_with(&text, options) {
+            match glob::glob_with(&pattern, options) {
                 Ok(paths) => paths.filter_map(Result::ok).collect(),
                 Err(e) => {
                     errors.push(DiscoveryError { arg: text, reason: Reason::InvalidPattern(e) });
@@ -342,6 +344,17 @@ mod tests {
             discover(&[pattern.clone(), d.join("case/b.xml"), d.join("case/sub/../b.xml")]);
         assert_eq!(sources.len(), 1, "duplicates are dropped, however spelt: {sources:?}");
         assert!(sources[0].display().ends_with("b.xml"));
+
+        // Brackets are part of names, in folders and files alike.
+        std::fs::create_dir_all(d.join("Exports [2024]")).unwrap();
+        std::fs::write(d.join("Exports [2024]/report[1].xml"), "<Objs/>").unwrap();
+        std::fs::write(d.join("Exports [2024]/report1.xml"), "<Objs/>").unwrap();
+        let (sources, errors) = discover(&[d.join("Exports [2024]/report[1]*.xml")]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<String> = sources.iter().map(Source::display).collect();
+        assert!(names.len() == 1 && names[0].ends_with("report[1].xml"), "{names:?}");
+        let (sources, _) = discover(&[d.join("Exports [2024]/*.xml")]);
+        assert_eq!(sources.len(), 2);
 
         let (sources, errors) = discover(&[d.join("nothing/*.xml")]);
         assert!(sources.is_empty());

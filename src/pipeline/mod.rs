@@ -1,6 +1,7 @@
 //! The triage pipeline: from inputs to one finished [`Run`]. Inputs are
-//! discovered ([`input`]) and read in parallel; each top-level value becomes
-//! mailbox records that are classified, analysed and (with `redact`)
+//! discovered ([`input`]; how an argument becomes a glob pattern:
+//! [`pattern`]) and read in parallel; each top-level value becomes mailbox
+//! records that are classified, analysed and (with `redact`)
 //! redacted as pool tasks while the input is still being read ([`read`]; a
 //! large file is read as parallel segments, [`segmented`]). The analysed
 //! mailboxes are then rolled up ([`crate::analysis::Analysis::new`]) and
@@ -9,6 +10,7 @@
 pub mod input;
 mod options;
 mod outcome;
+mod pattern;
 mod read;
 mod run;
 mod segmented;

@@ -17,6 +17,8 @@ mod roundtrip;
 mod samples;
 mod segments;
 mod shapes;
+mod shell;
 mod small_buffers;
 mod summary_output;
 mod text_reports;
+mod xlsx;

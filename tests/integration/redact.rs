@@ -1,7 +1,8 @@
 //! `--redact` leaves nothing personal in any output: every output of every
-//! sample (terminal table, summary JSON, HTML, the CSV folder, the script,
-//! the export JSON, NDJSON, CSV and Parquet) is searched for every clear
-//! value the same sample gives without `--redact`.
+//! sample (terminal table, summary JSON, HTML, the CSV folder and the
+//! workbook of `summary`, the script, and the export JSON, NDJSON, CSV,
+//! Parquet and workbook) is searched for every clear value the same sample gives without
+//! `--redact` (Parquet and the workbooks read back cell by cell).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -97,6 +98,8 @@ fn redacted_outputs(sample: &str) -> Vec<(String, String)> {
         .arg(d.join("report.html"))
         .arg("--csv")
         .arg(d.join("summary-csv"))
+        .arg("--xlsx")
+        .arg(d.join("summary.xlsx"))
         .output()
         .unwrap();
     assert!(o.status.success(), "html: {}", String::from_utf8_lossy(&o.stderr));
@@ -105,10 +108,13 @@ fn redacted_outputs(sample: &str) -> Vec<(String, String)> {
     run(&["export", "-q", "--redact", "-f", "ndjson", sample, "-o"], &d.join("export.ndjson"));
     run(&["export", "-q", "--redact", "-f", "csv", sample, "-o"], &d.join("export-csv"));
     run(&["export", "-q", "--redact", "-f", "parquet", sample, "-o"], &d.join("parquet"));
+    run(&["export", "-q", "--redact", "-f", "xlsx", sample, "-o"], &d.join("export.xlsx"));
     for entry in walk(d) {
         let name = entry.strip_prefix(d).unwrap().display().to_string();
         let text = if entry.extension().is_some_and(|e| e == "parquet") {
             parquet_text(&entry)
+        } else if entry.extension().is_some_and(|e| e == "xlsx") {
+            xlsx_text(&entry)
         } else {
             String::from_utf8(std::fs::read(&entry).unwrap()).unwrap()
         };
@@ -142,6 +148,27 @@ fn parquet_text(path: &Path) -> String {
     text
 }
 
+/// Every cell of every sheet of a workbook, and the sheet names.
+fn xlsx_text(path: &Path) -> String {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let mut text = String::new();
+    for sheet in book.sheet_names() {
+        text.push_str(&sheet);
+        text.push('\n');
+        for row in book.worksheet_range(&sheet).unwrap().rows() {
+            for cell in row {
+                if *cell != Data::Empty {
+                    text.push_str(&cell.to_string());
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    assert!(text.len() > 200, "{}: cells read", path.display());
+    text
+}
+
 #[test]
 fn no_clear_value_of_any_sample_is_in_any_redacted_output() {
     let mut checked = 0;
@@ -149,7 +176,8 @@ fn no_clear_value_of_any_sample_is_in_any_redacted_output() {
         let rel = format!("samples/{}", path.file_name().unwrap().to_string_lossy());
         let clear = clear_values(&rel);
         let outputs = redacted_outputs(&rel);
-        assert!(outputs.len() >= 18, "{rel}: every output written");
+        assert!(outputs.len() >= 20, "{rel}: every output written");
+        assert_eq!(outputs.iter().filter(|(n, _)| n.ends_with(".xlsx")).count(), 2, "{rel}");
         for (name, text) in &outputs {
             for v in &clear {
                 assert!(!text.contains(v.as_str()), "{rel}: {name} shows {v:?}");

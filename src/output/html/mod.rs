@@ -1,8 +1,9 @@
-//! The HTML report (`--html FILE`): one self-contained, inert page to attach
-//! to a ticket. No scripts, no external resources, charts as inline SVG
-//! ([`charts`]), and a Content-Security-Policy that forbids everything but
-//! inline styles and `data:` images, so the page stays inert even if
-//! escaping were ever missed.
+//! The HTML report (`--html FILE`): one self-contained page to attach to a
+//! ticket, complete without JavaScript. No external resources, charts as
+//! inline SVG ([`charts`]), one small inline script that makes the tables
+//! sortable and filterable ([`script`]), and a Content-Security-Policy that
+//! forbids everything but inline styles, `data:` images and that script by
+//! its SHA-256, so the page stays inert even if escaping were ever missed.
 //!
 //! Every piece of text that comes from a report goes through [`esc`]: HTML
 //! metacharacters become entities, and control, bidirectional and zero-width
@@ -24,12 +25,10 @@ use crate::render::{self, NONE, plural};
 
 mod charts;
 mod escape;
+pub mod script;
 
 pub(crate) use escape::esc;
-
-/// The policy in the page's `<meta http-equiv>`.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
-                       base-uri 'none'; form-action 'none'";
+pub use script::csp;
 
 /// Most mailboxes listed in tables.
 const MAILBOXES_SHOWN: usize = 500;
@@ -74,7 +73,12 @@ summary { cursor: pointer; font-weight: 600; }
 svg text { fill: currentColor; font: 11px system-ui, sans-serif; }
 .legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
 ol.steps > li { margin: 8px 0; }
-@media print { details { break-inside: avoid; } details > * { display: block; } body { max-width: none; } }
+th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; text-align: left; }
+th[aria-sort=ascending] button::after { content: " \25B2"; } th[aria-sort=descending] button::after { content: " \25BC"; }
+.filter { margin: 8px 0 4px; } .filter span { margin-left: 8px; }
+.filter input { font: inherit; padding: 3px 6px; min-width: 260px; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 4px; }
+tr.jump { cursor: pointer; } tr.jump:hover td { background: var(--card); }
+@media print { details { break-inside: avoid; } details > * { display: block; } body { max-width: none; } .filter { display: none; } }
 "#;
 
 /// Renders the whole page.
@@ -95,9 +99,9 @@ pub fn render(run: &Run) -> String {
     inputs(&mut h, run);
     h.push_str(
         "<footer class=\"muted\"><p>Commands are for review: run <code>mrs-triage remediate</code> \
-         for a commented PowerShell script with every command. mrs-triage runs nothing itself.</p></footer>\n\
-         </body>\n</html>\n",
+         for a commented PowerShell script with every command. mrs-triage runs nothing itself.</p></footer>\n",
     );
+    let _ = write!(h, "<script>{}</script>\n</body>\n</html>\n", script::SCRIPT);
     h
 }
 
@@ -106,10 +110,11 @@ fn head(h: &mut String, run: &Run) {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Mailbox move triage – mrs-triage</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+         <title>Mailbox move triage – mrs-triage</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        csp = csp(),
     );
     let _ = write!(
         h,
