@@ -59,6 +59,7 @@ pub fn ascii(s: &str) -> String {
             '\u{2013}' | '\u{2014}' => out.push('-'),
             '\u{d7}' => out.push('x'),
             '\u{b7}' => out.push('-'),
+            '\u{2192}' => out.push_str("->"),
             c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
         }
     }

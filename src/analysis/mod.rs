@@ -19,7 +19,7 @@ pub mod verdict;
 
 pub use classify::{Category, Class, Classified, Side};
 pub use counts::{CategoryCounts, ClassCounts, Counts};
-pub use identity::{Identities, ItemIdentity, ItemRef};
+pub use identity::{Identities, ItemIdentity};
 pub use inputs::InputSummary;
 pub use mailbox::{Keep, MailboxAnalysis, MailboxPrincipal, analyse};
 pub use rollup::{FailureRow, GroupRow, PrincipalSummary, RollupError, Totals};

@@ -26,7 +26,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Captures, Regex};
 
 use super::classify::principal_key;
-use super::identity::ItemRef;
 use super::inputs::InputSummary;
 use super::mailbox::MailboxAnalysis;
 use crate::exchange::model::PrincipalValues;
@@ -213,8 +212,8 @@ impl Redactor {
             let clear = std::mem::take(&mut a.identities);
             for (mut id, n) in clear {
                 id.folder = if id.folder.is_empty() { id.folder } else { s.folder(&id.folder) };
-                if let ItemRef::Subject(subject) = &id.item {
-                    id.item = ItemRef::Subject(s.value("subject", subject));
+                if let Some(subject) = &id.subject {
+                    id.subject = Some(s.value("subject", subject));
                 }
                 // A SID names nobody; any other key is a name or a LegDN.
                 if let Some((_, key)) = &mut id.principal

@@ -62,6 +62,9 @@ pub enum Command {
     /// Write the next steps as one PowerShell script for review (every line commented out)
     #[command(after_long_help = REMEDIATE_HELP)]
     Remediate(RemediateArgs),
+    /// Compare two exports of the same moves: what is new, resolved or unchanged per mailbox
+    #[command(after_long_help = DIFF_HELP)]
+    Diff(DiffArgs),
     /// Write the bundled sample exports (synthetic move reports) into DIR
     Samples(SamplesArgs),
     /// Generate synthetic move-report exports of any size (for load tests)
@@ -152,6 +155,28 @@ EXIT STATUS:
   73  an output file could not be written
   74  an I/O error while reading or writing
   130 interrupted (Ctrl-C); no partial output is left behind";
+
+const DIFF_HELP: &str = "\
+Examples:
+  mrs-triage diff monday.xml tuesday.xml            what changed, per mailbox, in a table
+  mrs-triage diff case/2024-05-14 case/2024-05-16  two folders (or .zip archives) of exports
+  mrs-triage diff old.xml new.xml -o changes.json   one JSON document (format from the extension)
+  mrs-triage diff old.xml new.xml --csv changes     also Excel-safe CSV tables in a folder
+  mrs-triage diff old.xml new.xml --fail-on-new     exit 1 when anything new appeared
+
+Mailboxes are matched by ExchangeGuid, else by alias; bad items by kind, folder, entry id (else
+subject) and principal. A mailbox found on one side only is added or gone. -o infers the format
+from the extension (.json, .txt; .csv or a folder: the CSV tables). - is standard output.
+
+EXIT STATUS:
+  0   done (also when the output pipe is closed early)
+  1   done, and --fail-on-new was given and something is new
+  2   usage error (bad flag or value; an output that would replace an input)
+  65  an input of either side is not valid CLIXML; the others were still compared
+  66  an input could not be opened, or a pattern matched nothing
+  73  an output file could not be written
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C)";
 
 const DUMP_HELP: &str = "\
 Examples:
@@ -330,6 +355,14 @@ pub struct InputArgs {
     #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
+    /// How to read them.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How inputs are read, shared by the commands that triage.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
     /// Worker threads (default, and 0: one per CPU; more than that is capped)
     #[arg(short = 'j', long, value_name = "N", help_heading = "Performance")]
     pub threads: Option<usize>,
@@ -402,6 +435,64 @@ pub struct SummaryArgs {
     /// Exit with status 1 when findings of this class exist (for scripts)
     #[arg(long, value_enum, value_name = "CLASS", help_heading = "Exit status")]
     pub fail_on: Option<FailOn>,
+}
+
+/// Formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A table for the terminal
+    Table,
+    /// One JSON document (mrs-triage.diff.v1)
+    Json,
+    /// Excel-safe CSV tables in the folder given by -o
+    Csv,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The earlier export: a file, folder, glob pattern or .zip archive
+    #[arg(value_name = "OLD", value_hint = clap::ValueHint::AnyPath)]
+    pub old: PathBuf,
+
+    /// The later export of the same moves (`-`: standard input, for one side)
+    #[arg(value_name = "NEW", value_hint = clap::ValueHint::AnyPath)]
+    pub new: PathBuf,
+
+    /// How to read them.
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Output format (default: from -o's extension, else table)
+    #[arg(short, long, value_enum, help_heading = "Output")]
+    pub format: Option<DiffFormat>,
+
+    /// Write the output to this file (a folder for csv) instead of standard output (`-`)
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Also write the Excel-safe CSV tables (mailboxes, bad items, principals,
+    /// failures) into this folder
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub csv: Option<PathBuf>,
+
+    /// CSV field delimiter
+    #[arg(long, value_enum, default_value_t = Delimiter::Comma, value_name = "DELIM", help_heading = "Output")]
+    pub delimiter: Delimiter,
+
+    /// Replace personal data (names, addresses, subjects, folders) with
+    /// tokens, the same on both sides, to share results safely
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
+
+    /// Draw tables with ASCII characters only (for pasting into tickets)
+    #[arg(long, help_heading = "Output")]
+    pub ascii: bool,
+
+    /// Exit with status 1 when a mailbox has a new bad item, principal or
+    /// failure, or was added with bad items (for scripts)
+    #[arg(long, help_heading = "Exit status")]
+    pub fail_on_new: bool,
 }
 
 /// Formats of `export`.

@@ -9,9 +9,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::args::{
-    Cli, ColorWhen, Command, CompletionsArgs, Delimiter, DumpArgs, ExportArgs, ExportFormat,
-    FailOn, GenerateArgs, InputArgs, LimitArgs, ManArgs, RemediateArgs, SamplesArgs, SummaryArgs,
-    SummaryFormat,
+    Cli, ColorWhen, Command, CompletionsArgs, Delimiter, DiffArgs, DumpArgs, ExportArgs,
+    ExportFormat, FailOn, GenerateArgs, InputArgs, LimitArgs, ManArgs, ReadArgs, RemediateArgs,
+    SamplesArgs, SummaryArgs, SummaryFormat,
 };
 use crate::clixml;
 use crate::output::Target;
@@ -21,11 +21,37 @@ use crate::pipeline::Source;
 
 /// One output of a run: a format and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
+pub struct Output<F = Format> {
     /// The format.
-    pub format: Format,
+    pub format: F,
     /// Where it is written.
     pub target: Target,
+}
+
+/// A format that may write a folder of files.
+pub trait FolderFiles: Copy {
+    /// The files it writes into a folder (to check them against the inputs).
+    fn folder_files(self) -> &'static [&'static str];
+}
+
+/// The formats `diff` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// The terminal table.
+    Table(TableStyle),
+    /// The `mrs-triage.diff.v1` document.
+    Json,
+    /// The CSV tables.
+    Csv(CsvOptions),
+}
+
+impl FolderFiles for DiffFormat {
+    fn folder_files(self) -> &'static [&'static str] {
+        match self {
+            DiffFormat::Csv(_) => &crate::output::diff::CSV_FILES,
+            _ => &[],
+        }
+    }
 }
 
 /// The formats a run can write.
@@ -51,9 +77,8 @@ pub enum Format {
     Xlsx,
 }
 
-impl Format {
-    /// The files a folder format writes (to check them against the inputs).
-    pub fn folder_files(self) -> &'static [&'static str] {
+impl FolderFiles for Format {
+    fn folder_files(self) -> &'static [&'static str] {
         match self {
             Format::Csv(_) => &[
                 "mailboxes.csv",
@@ -74,7 +99,9 @@ impl Format {
             _ => &[],
         }
     }
+}
 
+impl Format {
     /// Whether the format lists every bad item (so the run must keep them).
     pub fn needs_items(self) -> bool {
         matches!(
@@ -110,6 +137,17 @@ pub enum Mode {
         outputs: Vec<Output>,
         /// Exit 1 when findings of this class exist.
         fail_on: Option<FailOn>,
+    },
+    /// Compare two exports and write what changed.
+    Diff {
+        /// The earlier export.
+        old: InputConfig,
+        /// The later export (read with the same options).
+        new: InputConfig,
+        /// The outputs, in the order they are written (the main one last).
+        outputs: Vec<Output<DiffFormat>>,
+        /// Exit 1 when something is new.
+        fail_on_new: bool,
     },
     /// Print the CLIXML values of the inputs as NDJSON.
     Dump {
@@ -207,8 +245,17 @@ fn threads(asked: Option<usize>, notes: &mut Vec<String>) -> Option<usize> {
 }
 
 fn input_config(i: &InputArgs, redact: bool, notes: &mut Vec<String>) -> InputConfig {
+    read_config(i.inputs.clone(), &i.read, redact, notes)
+}
+
+fn read_config(
+    args: Vec<PathBuf>,
+    i: &ReadArgs,
+    redact: bool,
+    notes: &mut Vec<String>,
+) -> InputConfig {
     InputConfig {
-        args: i.inputs.clone(),
+        args,
         reader: reader_options(&i.limits),
         threads: threads(i.threads, notes),
         progress: !i.quiet && !i.no_progress && std::io::stderr().is_terminal(),
@@ -327,6 +374,7 @@ impl Config {
     pub fn threads(&self) -> Option<usize> {
         match &self.mode {
             Mode::Triage { input, .. } | Mode::Dump { input } => input.threads,
+            Mode::Diff { new, .. } => new.threads,
             Mode::Samples(_) | Mode::Generate(_) | Mode::Completions(_) | Mode::Man(_) => None,
         }
     }
@@ -337,6 +385,7 @@ impl Config {
             Command::Summary(args) => summary(&args),
             Command::Export(args) => export(&args),
             Command::Remediate(args) => remediate(&args),
+            Command::Diff(args) => diff(&args),
             Command::Dump(args) => Ok(dump(&args)),
             Command::Samples(args) => {
                 Ok(Config { mode: Mode::Samples(args), quiet: false, notes: Vec::new() })
@@ -395,7 +444,7 @@ fn summary(args: &SummaryArgs) -> Result<Config, UsageError> {
         SummaryFormat::Json => Format::SummaryJson,
         SummaryFormat::Html => Format::Html,
         SummaryFormat::Table => Format::Table(TableStyle {
-            color: use_color(args.input.color, target == Target::Stdout),
+            color: use_color(args.input.read.color, target == Target::Stdout),
             ascii: args.ascii,
             width: terminal_width(),
             steps: args.steps,
@@ -413,7 +462,7 @@ fn summary(args: &SummaryArgs) -> Result<Config, UsageError> {
             outputs,
             fail_on: args.fail_on,
         },
-        quiet: args.input.quiet,
+        quiet: args.input.read.quiet,
         notes,
     })
 }
@@ -473,7 +522,87 @@ fn export(args: &ExportArgs) -> Result<Config, UsageError> {
             outputs: vec![Output { format, target }],
             fail_on: None,
         },
-        quiet: args.input.quiet,
+        quiet: args.input.read.quiet,
+        notes,
+    })
+}
+
+fn diff_format_name(f: crate::cli::args::DiffFormat) -> &'static str {
+    use crate::cli::args::DiffFormat as F;
+    match f {
+        F::Table => "table",
+        F::Json => "json",
+        F::Csv => "csv",
+    }
+}
+
+fn diff(args: &DiffArgs) -> Result<Config, UsageError> {
+    use crate::cli::args::DiffFormat as F;
+    let mut notes = Vec::new();
+    if is_stdout(&args.old) && is_stdout(&args.new) {
+        return usage("diff - -: standard input can be only one side; give a file for the other");
+    }
+    let mut outputs = Vec::new();
+    if let Some(dir) = &args.csv {
+        outputs.push(Output {
+            format: DiffFormat::Csv(csv_options(args.delimiter)),
+            target: folder_target("--csv", dir)?,
+        });
+    }
+    let out = args.output.as_deref().filter(|p| !is_stdout(p));
+    let ext = out.and_then(extension);
+    let by_extension = ext.as_deref().and_then(format_of_extension);
+    let folder = out.is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with(['/', '\\']));
+    let shown = || args.output.as_deref().unwrap_or(Path::new("")).display().to_string();
+    let format = match (args.format, by_extension) {
+        (Some(f), Some(e)) if diff_format_name(f) != e => {
+            return usage(format!(
+                "--format {} contradicts -o {} (a .{} path); give one or make them agree",
+                diff_format_name(f),
+                shown(),
+                ext.unwrap_or_default()
+            ));
+        }
+        (Some(f), _) => f,
+        (None, Some("json")) => F::Json,
+        (None, Some("csv")) => F::Csv,
+        (None, None) if folder => F::Csv,
+        (None, Some("table") | None) => F::Table,
+        (None, Some(other)) => {
+            return usage(format!(
+                "-o {}: diff writes a table (.txt), JSON (.json) or CSV tables (a folder); {}",
+                shown(),
+                other_command(other)
+            ));
+        }
+    };
+    let target = stream_target(args.output.as_deref());
+    let (format, target) = match format {
+        F::Json => (DiffFormat::Json, target),
+        F::Csv => match args.output.as_deref() {
+            Some(dir) => (DiffFormat::Csv(csv_options(args.delimiter)), folder_target("-o", dir)?),
+            None => {
+                return usage(
+                    "--format csv writes a folder of tables: give -o DIR (or --csv DIR beside the table)",
+                );
+            }
+        },
+        F::Table => (
+            DiffFormat::Table(TableStyle {
+                color: use_color(args.read.color, target == Target::Stdout),
+                ascii: args.ascii,
+                width: terminal_width(),
+                steps: false,
+            }),
+            target,
+        ),
+    };
+    outputs.push(Output { format, target });
+    let old = read_config(vec![args.old.clone()], &args.read, args.redact, &mut notes);
+    let new = read_config(vec![args.new.clone()], &args.read, args.redact, &mut Vec::new());
+    Ok(Config {
+        mode: Mode::Diff { old, new, outputs, fail_on_new: args.fail_on_new },
+        quiet: args.read.quiet,
         notes,
     })
 }
@@ -500,7 +629,7 @@ fn remediate(args: &RemediateArgs) -> Result<Config, UsageError> {
             }],
             fail_on: None,
         },
-        quiet: args.input.quiet,
+        quiet: args.input.read.quiet,
         notes,
     })
 }
@@ -558,7 +687,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// The first output file that would replace one of the inputs, as
 /// `(output, input)`: refused before anything is read.
-pub fn overwritten_input(outputs: &[Output], sources: &[Source]) -> Option<(PathBuf, PathBuf)> {
+pub fn overwritten_input<F: FolderFiles>(
+    outputs: &[Output<F>],
+    sources: &[Source],
+) -> Option<(PathBuf, PathBuf)> {
     let inputs: Vec<(PathBuf, PathBuf)> = sources
         .iter()
         .filter_map(|s| match s {

@@ -8,10 +8,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{FailOn, GenerateArgs, GenerateShape, SamplesArgs};
-use super::config::{Config, Format, InputConfig, Mode, Output, overwritten_input};
+use super::config::{Config, DiffFormat, Format, InputConfig, Mode, Output, overwritten_input};
 use super::exit::ExitStatus;
 use super::messages::Messages;
-use crate::analysis::{Class, MailboxAnalysis};
+use crate::analysis::{Class, InputSummary, MailboxAnalysis};
 use crate::clixml::{self, Reader};
 use crate::output::{self, Exporter, OutputError, Target};
 use crate::pipeline::{self, InputError, Progress, Run, Source, TriageOptions};
@@ -25,6 +25,9 @@ pub fn run(config: Config) -> ExitStatus {
     }
     match config.mode {
         Mode::Triage { input, outputs, fail_on } => triage(&msg, &input, &outputs, fail_on),
+        Mode::Diff { old, new, outputs, fail_on_new } => {
+            diff(&msg, &old, &new, &outputs, fail_on_new)
+        }
         Mode::Dump { input } => dump(&msg, &input),
         Mode::Samples(args) => samples(&msg, &args),
         Mode::Generate(args) => generate(&msg, &args),
@@ -125,25 +128,8 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
             return;
         }
     };
-    for (i, err) in &triaged.errors {
-        let name = sources[*i].display();
-        match err {
-            InputError::Open(_) => msg.error(ExitStatus::NoInput, format_args!("{name}: {err}")),
-            InputError::Read(e) => msg.read_error(&name, e),
-            InputError::NotAReport => {
-                msg.error(ExitStatus::DataError, format_args!("{name}: {err}"))
-            }
-        }
-    }
+    report_inputs(msg, &sources, &triaged.errors, &triaged.run.analysis.inputs);
     let run = &triaged.run;
-    for (i, summary) in run.analysis.inputs.iter().enumerate() {
-        if let Some(note) = &summary.note {
-            msg.note(format_args!("{}: {note}", sources[i].display()));
-        }
-        if summary.error.is_none() && summary.mailboxes == 0 && summary.kind == Some("clixml") {
-            msg.note(format_args!("{}: {}", sources[i].display(), no_report(summary)));
-        }
-    }
     let read_nothing = run.analysis.failed_inputs() == run.analysis.inputs.len();
     for o in outputs {
         // A table of nothing would look like a clean run: when no input
@@ -158,6 +144,96 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         }
     }
     if fail_on.is_some_and(|on| has_findings(run, on)) {
+        msg.record(ExitStatus::Findings);
+    }
+}
+
+/// What stopped each input that did not read completely, and the notes on
+/// the others (how one was decoded, a valid export without a move report).
+fn report_inputs(
+    msg: &Messages,
+    sources: &[Source],
+    errors: &[(usize, InputError)],
+    inputs: &[InputSummary],
+) {
+    for (i, err) in errors {
+        let name = sources[*i].display();
+        match err {
+            InputError::Open(_) => msg.error(ExitStatus::NoInput, format_args!("{name}: {err}")),
+            InputError::Read(e) => msg.read_error(&name, e),
+            InputError::NotAReport => {
+                msg.error(ExitStatus::DataError, format_args!("{name}: {err}"))
+            }
+        }
+    }
+    for (i, summary) in inputs.iter().enumerate() {
+        if let Some(note) = &summary.note {
+            msg.note(format_args!("{}: {note}", sources[i].display()));
+        }
+        if summary.error.is_none() && summary.mailboxes == 0 && summary.kind == Some("clixml") {
+            msg.note(format_args!("{}: {}", sources[i].display(), no_report(summary)));
+        }
+    }
+}
+
+fn diff(
+    msg: &Messages,
+    old: &InputConfig,
+    new: &InputConfig,
+    outputs: &[Output<DiffFormat>],
+    fail_on_new: bool,
+) {
+    let before = sources(msg, old);
+    let after = sources(msg, new);
+    if before.is_empty() || after.is_empty() {
+        // A side with no input would make every mailbox added or gone.
+        msg.warning("nothing to compare: one side has no input");
+        return;
+    }
+    let both: Vec<Source> = before.iter().chain(&after).cloned().collect();
+    if let Some((out, inp)) = overwritten_input(outputs, &both) {
+        msg.error(
+            ExitStatus::Usage,
+            format_args!(
+                "refusing to write {}: it would replace the input {} (choose another output path)",
+                out.display(),
+                inp.display()
+            ),
+        );
+        return;
+    }
+    let bar = new.progress.then(|| progress_bar(&both));
+    super::interrupt::set_progress(bar.clone());
+    let opts = TriageOptions {
+        reader: new.reader.clone(),
+        progress: bar.clone().map(|b| Arc::new(Bar(b)) as Arc<dyn Progress>),
+        redact: new.redact,
+        ..TriageOptions::default()
+    };
+    let compared = pipeline::compare(&before, &after, &opts);
+    super::interrupt::set_progress(None);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report_inputs(msg, &before, &compared.old.errors, &compared.old.inputs);
+    report_inputs(msg, &after, &compared.new.errors, &compared.new.inputs);
+    let unread = |s: &pipeline::SideInputs| s.inputs.iter().all(|i| i.error.is_some());
+    if unread(&compared.old) || unread(&compared.new) {
+        msg.warning("no input of one side could be read; nothing to compare");
+        return;
+    }
+    for o in outputs {
+        let exporter: Box<dyn Exporter<pipeline::Compared>> = match o.format {
+            DiffFormat::Table(style) => Box::new(output::diff::table::DiffTable(style)),
+            DiffFormat::Json => Box::new(output::diff::DiffJson),
+            DiffFormat::Csv(opts) => Box::new(output::diff::DiffCsv(opts)),
+        };
+        match output::write(exporter.as_ref(), &compared, &o.target) {
+            Ok(files) => announce_files(msg, &o.target, &files),
+            Err(e) => report_output_error(msg, &e),
+        }
+    }
+    if fail_on_new && compared.diff.mailboxes.iter().any(|m| m.has_new()) {
         msg.record(ExitStatus::Findings);
     }
 }
@@ -183,14 +259,21 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 /// output says nothing).
 fn announce(msg: &Messages, o: &Output, files: &[std::path::PathBuf]) {
     match &o.target {
-        Target::Stdout => {}
-        Target::Folder(dir) => {
-            msg.note(format_args!("wrote {} files to {}", files.len(), dir.display()))
-        }
         Target::File(path) if o.format == Format::Script => msg.note(format_args!(
             "wrote {} (review it; nothing in it runs as it is)",
             path.display()
         )),
+        target => announce_files(msg, target, files),
+    }
+}
+
+/// `wrote PATH`, `wrote 6 files to DIR`, nothing for standard output.
+fn announce_files(msg: &Messages, target: &Target, files: &[std::path::PathBuf]) {
+    match target {
+        Target::Stdout => {}
+        Target::Folder(dir) => {
+            msg.note(format_args!("wrote {} files to {}", files.len(), dir.display()))
+        }
         Target::File(path) => msg.note(format_args!("wrote {}", path.display())),
     }
 }

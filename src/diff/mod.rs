@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::analysis::{
-    Category, FailingLimit, ItemIdentity, ItemRef, MailboxAnalysis, MailboxPrincipal, Side, Verdict,
+    Category, FailingLimit, Identities, ItemIdentity, MailboxAnalysis, MailboxPrincipal, Side,
+    Verdict,
 };
 use crate::keyed::keyed_enum;
 
@@ -102,18 +103,13 @@ pub struct ItemChange {
 
 impl ItemChange {
     fn new(state: State, id: &ItemIdentity, count: u64) -> ItemChange {
-        let (entry_id, subject) = match &id.item {
-            ItemRef::EntryId(e) => (Some(e.clone()), None),
-            ItemRef::Subject(s) => (None, Some(s.clone())),
-            ItemRef::None => (None, None),
-        };
         ItemChange {
             state,
             category: id.category,
             kind: id.kind.clone(),
             folder: id.folder.clone(),
-            entry_id,
-            subject,
+            entry_id: id.entry_id.clone(),
+            subject: id.subject.clone(),
             principal_side: id.principal.as_ref().map(|p| p.0),
             principal: id.principal.as_ref().map(|p| p.1.clone()),
             count,
@@ -136,10 +132,10 @@ pub struct PrincipalChange {
     pub alias: Option<String>,
     /// Its display name, when known.
     pub display_name: Option<String>,
-    /// Bad items naming it before.
-    pub old_items: u64,
-    /// Bad items naming it now.
-    pub new_items: u64,
+    /// Bad items naming it in the old export.
+    pub old_count: u64,
+    /// Bad items naming it in the new export.
+    pub new_count: u64,
 }
 
 /// A FailureType of a mailbox's report: how often before and now.
@@ -150,10 +146,10 @@ pub struct FailureChange {
     pub state: State,
     /// The FailureType.
     pub failure_type: String,
-    /// How often before.
-    pub old: u64,
-    /// How often now.
-    pub new: u64,
+    /// How often in the old export's report.
+    pub old_count: u64,
+    /// How often in the new export's report.
+    pub new_count: u64,
 }
 
 /// One mailbox compared.
@@ -174,20 +170,29 @@ pub struct MailboxDiff {
     /// The new side (null when gone).
     pub new: Option<SideView>,
     /// Bad items new in this export.
-    pub new_items: u64,
+    pub items_new: u64,
     /// Bad items no longer listed.
-    pub resolved_items: u64,
+    pub items_resolved: u64,
     /// Bad items in both.
-    pub unchanged_items: u64,
-    /// Each new or resolved bad item (mailboxes in both only).
+    pub items_unchanged: u64,
+    /// Each new or resolved bad item (mailboxes in both exports only).
     pub items: Vec<ItemChange>,
-    /// Each principal of either side's bad items.
+    /// Each principal of either side's bad items (mailboxes in both only).
     pub principals: Vec<PrincipalChange>,
-    /// Each FailureType of either side's report.
+    /// Each FailureType of either side's report (mailboxes in both only).
     pub failures: Vec<FailureChange>,
 }
 
 impl MailboxDiff {
+    /// Whether something is new: a bad item, a principal or a failure, or
+    /// the whole mailbox with bad items.
+    pub fn has_new(&self) -> bool {
+        self.items_new > 0
+            || self.principals_in(State::New) > 0
+            || self.failures_in(State::New) > 0
+            || (self.change == Change::Added && self.new.as_ref().is_some_and(|n| n.bad_items > 0))
+    }
+
     /// Principals in this state.
     pub fn principals_in(&self, state: State) -> usize {
         self.principals.iter().filter(|p| p.state == state).count()
@@ -216,15 +221,15 @@ pub struct DiffTotals {
     /// Mailboxes per change (every change present, zeros included).
     pub mailboxes: BTreeMap<&'static str, u64>,
     /// Bad items new, summed over mailboxes in both.
-    pub new_items: u64,
+    pub items_new: u64,
     /// Bad items resolved.
-    pub resolved_items: u64,
+    pub items_resolved: u64,
     /// Bad items unchanged.
-    pub unchanged_items: u64,
+    pub items_unchanged: u64,
     /// Principals new to a mailbox, summed over mailboxes.
-    pub new_principals: u64,
+    pub principals_new: u64,
     /// Principals no longer in a mailbox.
-    pub resolved_principals: u64,
+    pub principals_resolved: u64,
     /// Mailbox verdicts that changed, from → to (mailboxes in both only).
     pub verdict_moves: Vec<VerdictMove>,
 }
@@ -307,16 +312,16 @@ fn principal_changes(old: &[MailboxPrincipal], new: &[MailboxPrincipal]) -> Vec<
                 sid: p.values.sid.clone(),
                 alias: p.values.alias.clone(),
                 display_name: p.values.display_name.clone(),
-                old_items: o.map_or(0, |p| p.occurrences),
-                new_items: n.map_or(0, |p| p.occurrences),
+                old_count: o.map_or(0, |p| p.occurrences),
+                new_count: n.map_or(0, |p| p.occurrences),
             }
         })
         .collect();
     // New first, then resolved, then unchanged; most items first within each.
     out.sort_by(|a, b| {
-        (a.state, std::cmp::Reverse(a.new_items.max(a.old_items)), &a.key).cmp(&(
+        (a.state, std::cmp::Reverse(a.new_count.max(a.old_count)), &a.key).cmp(&(
             b.state,
-            std::cmp::Reverse(b.new_items.max(b.old_items)),
+            std::cmp::Reverse(b.new_count.max(b.old_count)),
             &b.key,
         ))
     });
@@ -336,24 +341,54 @@ fn failure_changes(old: &BTreeMap<String, u64>, new: &BTreeMap<String, u64>) -> 
                 std::cmp::Ordering::Greater => State::Resolved,
                 std::cmp::Ordering::Equal => State::Unchanged,
             };
-            FailureChange { state, failure_type: t.clone(), old: o, new: n }
+            FailureChange { state, failure_type: t.clone(), old_count: o, new_count: n }
         })
         .collect()
 }
 
+/// What two items must share to be the same item.
+type ItemKey<'a> = (Category, &'a str, &'a str, Option<&'a str>, Option<&'a (Side, String)>);
+
+/// What an item is matched on: its entry id (else its subject) and its
+/// principal; or, against a text report, its subject alone (the log names
+/// no entry id, and often not the principal the XML's DataContext holds).
+fn item_key(i: &ItemIdentity, by_entry: bool) -> ItemKey<'_> {
+    if by_entry {
+        let which = i.entry_id.as_deref().or(i.subject.as_deref());
+        (i.category, &i.kind, &i.folder, which, i.principal.as_ref())
+    } else {
+        (i.category, &i.kind, &i.folder, i.subject.as_deref(), None)
+    }
+}
+
+/// A mailbox's identities by [`item_key`], each with its count and the
+/// first identity that gave it (what is shown).
+fn project(ids: &Identities, by_entry: bool) -> BTreeMap<ItemKey<'_>, (u64, &ItemIdentity)> {
+    let mut out = BTreeMap::new();
+    for (id, &n) in ids {
+        out.entry(item_key(id, by_entry)).or_insert((0, id)).0 += n;
+    }
+    out
+}
+
 /// The item changes of a mailbox in both exports, and the unchanged count.
+/// Items are matched by entry id where both exports give entry ids, else
+/// (a text report on either side) by subject.
 fn item_changes(old: &MailboxAnalysis, new: &MailboxAnalysis) -> (Vec<ItemChange>, u64) {
+    let has_ids = |a: &MailboxAnalysis| a.identities.keys().any(|i| i.entry_id.is_some());
+    let by_entry = has_ids(old) && has_ids(new);
+    let (before, after) = (project(&old.identities, by_entry), project(&new.identities, by_entry));
     let mut changes = Vec::new();
     let mut unchanged = 0;
-    for (id, &n) in &new.identities {
-        let o = old.identities.get(id).copied().unwrap_or(0);
+    for (k, &(n, id)) in &after {
+        let o = before.get(k).map_or(0, |e| e.0);
         unchanged += o.min(n);
         if n > o {
             changes.push(ItemChange::new(State::New, id, n - o));
         }
     }
-    for (id, &o) in &old.identities {
-        let n = new.identities.get(id).copied().unwrap_or(0);
+    for (k, &(o, id)) in &before {
+        let n = after.get(k).map_or(0, |e| e.0);
         if o > n {
             changes.push(ItemChange::new(State::Resolved, id, o - n));
         }
@@ -376,31 +411,32 @@ fn mailbox_diff(old: Option<&MailboxAnalysis>, new: Option<&MailboxAnalysis>) ->
         }
         _ => format!("name:{}", name_key(either)),
     };
-    let empty = BTreeMap::new();
-    let failures = failure_changes(
-        old.map_or(&empty, |a| &a.failure_types),
-        new.map_or(&empty, |a| &a.failure_types),
-    );
-    let principals = principal_changes(
-        old.map_or(&[][..], |a| a.principals.as_slice()),
-        new.map_or(&[][..], |a| a.principals.as_slice()),
-    );
-    let (items, unchanged_items, change) = match (old, new) {
+    // A mailbox on one side only has nothing to compare: its side says
+    // what it holds.
+    let (items, items_unchanged, principals, failures, change) = match (old, new) {
         (Some(o), Some(n)) => {
             let (items, unchanged) = item_changes(o, n);
+            let principals = principal_changes(&o.principals, &n.principals);
+            let failures = failure_changes(&o.failure_types, &n.failure_types);
             let (ov, nv) = (SideView::of(o), SideView::of(n));
-            let moved = ov.status != nv.status
-                || ov.status_detail != nv.status_detail
+            // A value one side does not give (a text report has no
+            // StatusDetail) is not a change.
+            fn differ<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+                a.is_some() && b.is_some() && a != b
+            }
+            let moved = differ(&ov.status, &nv.status)
+                || differ(&ov.status_detail, &nv.status_detail)
                 || ov.verdict != nv.verdict
-                || ov.failing_limit != nv.failing_limit;
+                || differ(&ov.failing_limit, &nv.failing_limit);
             let changed = moved
                 || !items.is_empty()
                 || principals.iter().any(|p| p.state != State::Unchanged)
                 || failures.iter().any(|f| f.state != State::Unchanged);
-            (items, unchanged, if changed { Change::Changed } else { Change::Unchanged })
+            let change = if changed { Change::Changed } else { Change::Unchanged };
+            (items, unchanged, principals, failures, change)
         }
-        (None, _) => (Vec::new(), 0, Change::Added),
-        (_, None) => (Vec::new(), 0, Change::Gone),
+        (None, _) => (Vec::new(), 0, Vec::new(), Vec::new(), Change::Added),
+        (_, None) => (Vec::new(), 0, Vec::new(), Vec::new(), Change::Gone),
     };
     let sum = |state: State| items.iter().filter(|i| i.state == state).map(|i| i.count).sum();
     MailboxDiff {
@@ -411,9 +447,9 @@ fn mailbox_diff(old: Option<&MailboxAnalysis>, new: Option<&MailboxAnalysis>) ->
         change,
         old: old.map(SideView::of),
         new: new.map(SideView::of),
-        new_items: sum(State::New),
-        resolved_items: sum(State::Resolved),
-        unchanged_items,
+        items_new: sum(State::New),
+        items_resolved: sum(State::Resolved),
+        items_unchanged,
         items,
         principals,
         failures,
@@ -434,12 +470,12 @@ pub fn diff(old: &[MailboxAnalysis], new: &[MailboxAnalysis]) -> Diff {
     let mut moves: BTreeMap<(Verdict, Verdict), u64> = BTreeMap::new();
     for m in &mailboxes {
         *totals.mailboxes.entry(m.change.key()).or_insert(0) += 1;
-        totals.new_items += m.new_items;
-        totals.resolved_items += m.resolved_items;
-        totals.unchanged_items += m.unchanged_items;
+        totals.items_new += m.items_new;
+        totals.items_resolved += m.items_resolved;
+        totals.items_unchanged += m.items_unchanged;
         if let (Some(o), Some(n)) = (&m.old, &m.new) {
-            totals.new_principals += m.principals_in(State::New) as u64;
-            totals.resolved_principals += m.principals_in(State::Resolved) as u64;
+            totals.principals_new += m.principals_in(State::New) as u64;
+            totals.principals_resolved += m.principals_in(State::Resolved) as u64;
             if o.verdict != n.verdict {
                 *moves.entry((o.verdict, n.verdict)).or_insert(0) += 1;
             }
@@ -524,7 +560,7 @@ mod tests {
         let m = &d.mailboxes[0];
         assert_eq!(m.key, "guid:aaaa-1", "matched by GUID, in any case");
         assert_eq!(m.change, Change::Changed);
-        assert_eq!((m.new_items, m.resolved_items, m.unchanged_items), (2, 2, 2));
+        assert_eq!((m.items_new, m.items_resolved, m.items_unchanged), (2, 2, 2));
         let kinds: Vec<(State, &str, u64)> =
             m.items.iter().map(|i| (i.state, i.kind.as_str(), i.count)).collect();
         assert_eq!(
@@ -546,8 +582,8 @@ mod tests {
         assert_eq!(m.new.as_ref().unwrap().status.as_deref(), Some("Completed"));
         // Corrupt items on both sides: the verdict stays data_loss_risk.
         assert!(d.totals.verdict_moves.is_empty());
-        assert_eq!(d.totals.new_principals, 1);
-        assert_eq!(d.totals.resolved_principals, 1);
+        assert_eq!(d.totals.principals_new, 1);
+        assert_eq!(d.totals.principals_resolved, 1);
     }
 
     #[test]
@@ -575,7 +611,7 @@ mod tests {
             [("ana", Change::Added), ("kim", Change::Unchanged), ("lee", Change::Gone)]
         );
         let kim = &d.mailboxes[1];
-        assert_eq!((kim.unchanged_items, kim.new_items), (1, 0));
+        assert_eq!((kim.items_unchanged, kim.items_new), (1, 0));
         assert_eq!(kim.key, "name:kim");
         assert_eq!(d.totals.mailboxes["added"], 1);
         assert_eq!(d.totals.mailboxes["gone"], 1);
@@ -598,7 +634,7 @@ mod tests {
         let d = diff(&[with(1)], &[with(3)]);
         let f = &d.mailboxes[0].failures;
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].state, f[0].old, f[0].new), (State::New, 1, 3));
+        assert_eq!((f[0].state, f[0].old_count, f[0].new_count), (State::New, 1, 3));
         let d = diff(&[with(2)], &[with(0)]);
         assert_eq!(d.mailboxes[0].failures[0].state, State::Resolved);
         assert_eq!(d.mailboxes[0].change, Change::Changed);

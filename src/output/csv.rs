@@ -65,10 +65,10 @@ fn cell_text<'a>(cell: &'a Cell<'_>, opts: CsvOptions) -> Cow<'a, str> {
 }
 
 /// Writes one table (BOM, header, CRLF rows).
-pub(crate) fn write_table(
+pub(crate) fn write_table<S: ?Sized>(
     out: &mut dyn Write,
-    run: &Run,
-    table: &Table,
+    of: &S,
+    table: &Table<S>,
     opts: CsvOptions,
 ) -> io::Result<()> {
     out.write_all(b"\xEF\xBB\xBF")?;
@@ -78,7 +78,7 @@ pub(crate) fn write_table(
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
     w.write_record(table.columns.iter().map(|c| c.name.as_ref())).map_err(io::Error::other)?;
-    table.rows(run, &mut |row| {
+    table.rows(of, &mut |row| {
         w.write_record(row.iter().map(|c| cell_text(c, opts).into_owned()))
             .map_err(io::Error::other)
     })?;

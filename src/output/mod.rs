@@ -13,7 +13,9 @@ use std::io;
 use crate::pipeline::Run;
 
 pub mod csv;
+pub mod diff;
 pub mod export_json;
+mod grid;
 pub mod html;
 pub mod parquet;
 pub mod script;
@@ -25,17 +27,18 @@ pub mod xlsx;
 
 pub use target::{Destination, OutputError, Stream, Target, discard_staged};
 
-/// One output format.
-pub trait Exporter {
-    /// Writes the run into `out`.
-    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()>;
+/// One output format of a finished run (`T`: a [`Run`], or the
+/// [`crate::pipeline::Compared`] exports of a diff).
+pub trait Exporter<T: ?Sized = Run> {
+    /// Writes `of` into `out`.
+    fn export(&self, of: &T, out: &mut dyn Destination) -> io::Result<()>;
 }
 
-/// Writes `run` with `exporter` to `target`; returns the files written.
-pub fn write(
-    exporter: &dyn Exporter,
-    run: &Run,
+/// Writes `of` with `exporter` to `target`; returns the files written.
+pub fn write<T: ?Sized>(
+    exporter: &dyn Exporter<T>,
+    of: &T,
     target: &Target,
 ) -> Result<Vec<std::path::PathBuf>, OutputError> {
-    target.write(|out| exporter.export(run, out))
+    target.write(|out| exporter.export(of, out))
 }

@@ -137,25 +137,39 @@ impl From<Limit> for Cell<'_> {
 /// Receives the rows of a table, one at a time.
 pub type RowSink<'s, 'r> = dyn FnMut(&[Cell<'r>]) -> io::Result<()> + 's;
 
-/// One table of the export.
-pub struct Table {
+/// Produces the rows of a table of `S`, one at a time.
+pub type Rows<S> = for<'r> fn(&'r S, &mut RowSink<'_, 'r>) -> io::Result<()>;
+
+/// One table of the export (of a [`Run`], or of another result with
+/// tables: a diff's).
+pub struct Table<S: ?Sized + 'static = Run> {
     /// Its name: the file stem (`mailboxes`), the key in the export JSON.
     pub name: &'static str,
     /// What one row is, as NDJSON's `type` (`mailbox`).
     pub row: &'static str,
     /// The columns, in order.
     pub columns: Vec<Column>,
-    rows: for<'r> fn(&'r Run, &mut RowSink<'_, 'r>) -> io::Result<()>,
+    rows: Rows<S>,
 }
 
-impl Table {
+impl<S: ?Sized> Table<S> {
+    /// A table: its name, what a row is, its columns and its rows.
+    pub(crate) fn new(
+        name: &'static str,
+        row: &'static str,
+        columns: Vec<Column>,
+        rows: Rows<S>,
+    ) -> Self {
+        Table { name, row, columns, rows }
+    }
+
     /// Feeds every row, in order, to `sink`.
-    pub fn rows<'r>(&self, run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
-        (self.rows)(run, sink)
+    pub fn rows<'r>(&self, of: &'r S, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+        (self.rows)(of, sink)
     }
 }
 
-fn col(name: &'static str, kind: Kind) -> Column {
+pub(crate) fn col(name: &'static str, kind: Kind) -> Column {
     Column { name: Cow::Borrowed(name), key: snake_case(name), kind }
 }
 
@@ -190,11 +204,11 @@ fn time_cells(raw: Option<&str>) -> [Cell<'_>; 2] {
     }
 }
 
-fn text(name: &'static str) -> Column {
+pub(crate) fn text(name: &'static str) -> Column {
     col(name, Kind::Text)
 }
 
-fn count(name: &'static str) -> Column {
+pub(crate) fn count(name: &'static str) -> Column {
     col(name, Kind::Count)
 }
 

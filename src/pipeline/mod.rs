@@ -7,6 +7,7 @@
 //! mailboxes are then rolled up ([`crate::analysis::Analysis::new`]) and
 //! their next steps worked out once ([`crate::remediate::plan`]).
 
+mod compare;
 pub mod input;
 mod options;
 mod outcome;
@@ -18,6 +19,7 @@ mod sniff;
 mod text;
 mod triage;
 
+pub use compare::{Compared, SideInputs, compare};
 pub use input::{DiscoveryError, Source, discover};
 pub use options::{InputError, Progress, TriageOptions};
 pub use run::Run;

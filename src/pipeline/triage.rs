@@ -29,8 +29,29 @@ pub struct Triaged {
 /// Triage of many inputs in parallel; results in input order.
 pub fn triage(sources: &[Source], opts: &TriageOptions) -> Result<Triaged, RollupError> {
     let job = Job::new(opts);
-    let results: Vec<InputResult> = sources.par_iter().map(|s| read_source(s, &job)).collect();
-    collect(&job, results)
+    read_all(sources, &job).into_triaged()
+}
+
+/// Every input read and its mailboxes analysed, not yet rolled up.
+pub(crate) struct Collected {
+    /// Per-input outcome, in source order.
+    pub inputs: Vec<crate::analysis::InputSummary>,
+    /// Every mailbox, in input order.
+    pub mailboxes: Vec<crate::analysis::MailboxAnalysis>,
+    /// `(index of the source, error)`, in source order.
+    pub errors: Vec<(usize, InputError)>,
+}
+
+impl Collected {
+    fn into_triaged(self) -> Result<Triaged, RollupError> {
+        Ok(Triaged { run: Run::new(self.inputs, self.mailboxes)?, errors: self.errors })
+    }
+}
+
+/// Reads and analyses every source in parallel, in source order.
+pub(crate) fn read_all(sources: &[Source], job: &Job<'_>) -> Collected {
+    let results: Vec<InputResult> = sources.par_iter().map(|s| read_source(s, job)).collect();
+    collect(job, results)
 }
 
 /// Triage of one stream that cannot be read twice (standard input, a test
@@ -42,7 +63,7 @@ pub fn triage_reader<R: Read>(
 ) -> Result<Run, RollupError> {
     let job = Job::new(opts);
     let result = read::triage_once(name, input, &job);
-    collect(&job, vec![result]).map(|t| t.run)
+    collect(&job, vec![result]).into_triaged().map(|t| t.run)
 }
 
 /// Reads one source by its kind: CLIXML (a large file as segments on all
@@ -69,7 +90,7 @@ fn read_source(s: &Source, job: &Job<'_>) -> InputResult {
     r
 }
 
-fn collect(job: &Job<'_>, results: Vec<InputResult>) -> Result<Triaged, RollupError> {
+fn collect(job: &Job<'_>, results: Vec<InputResult>) -> Collected {
     let mut inputs = Vec::with_capacity(results.len());
     let mut mailboxes = Vec::new();
     let mut errors = Vec::new();
@@ -92,5 +113,5 @@ fn collect(job: &Job<'_>, results: Vec<InputResult>) -> Result<Triaged, RollupEr
     if !batch.is_empty() {
         batch_report::join(&mut mailboxes, batch, job.opts.keep());
     }
-    Ok(Triaged { run: Run::new(inputs, mailboxes)?, errors })
+    Collected { inputs, mailboxes, errors }
 }

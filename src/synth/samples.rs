@@ -333,6 +333,46 @@ fn base(rng: &mut Rng, display: &str, alias: &str) -> MailboxSpec {
     }
 }
 
+/// The wave-3 batch as a second export two days later shows it: what was
+/// fixed, what got worse, a request removed and one added. Items that did
+/// not change keep their entry ids, so a comparison can match them.
+fn wave3_later(batch: &[MailboxSpec]) -> Vec<MailboxSpec> {
+    // Its own generator, so the other samples do not change.
+    let mut rng = Rng::new(0x1A7E_2024);
+    let completed = |m: &mut MailboxSpec| {
+        m.status = ("Completed", 10);
+        m.status_detail = ("Completed", 100);
+        m.failure_type = None;
+        m.message = None;
+    };
+    let mut out = Vec::new();
+    for m in batch {
+        let mut m = m.clone();
+        match m.alias.as_str() {
+            "pradeepg" => {
+                m.items.retain(|i| i.bad.category.as_deref() != Some("SourcePrincipalError"));
+                m.bad_item_limit = SpecLimit::Count(11);
+                completed(&mut m);
+            }
+            "lynner" => {
+                m.items.push(data_item("CorruptItem", &mut rng, 300));
+                m.items.push(data_item("CorruptItem", &mut rng, 301));
+                m.items.push(target_principal(&UNSYNCED_USER, Some("Calendar"), &mut rng, 302));
+                m.failures.push(fatal("TooManyBadItemsPermanentException", TOO_MANY_BAD, 600));
+            }
+            "jonis" => completed(&mut m),
+            "gradya" => continue,
+            _ => {}
+        }
+        out.push(m);
+    }
+    let mut added = base(&mut rng, "Alex Wilber", "alexw");
+    added.status = ("InProgress", 2);
+    added.status_detail = ("CopyingMessages", 10);
+    out.push(added);
+    out
+}
+
 fn failed_bad_items(m: &mut MailboxSpec) {
     m.status = ("Failed", 99);
     m.status_detail = ("FailedBadItemLimit", 71);
@@ -518,6 +558,7 @@ pub fn samples() -> Vec<Sample> {
         }
         batch.push(m);
     }
+    let later = wave3_later(&batch);
     out.push(Sample {
         file: "batch-wave3.utf16.xml",
         encoding: SampleEncoding::Utf16LeBom,
@@ -579,6 +620,12 @@ pub fn samples() -> Vec<Sample> {
         encoding: SampleEncoding::Utf8,
         description: "Two exports where the report did not survive as structure: in the first (failed, BadItemLimit 1), Entries, BadItems and Failures are lists of strings (each record's ToString); in the second (completed), the Report itself is one string, the complete entry log with 11 orphaned-SID folder ACL lines.",
         mailboxes: vec![flat, text_only],
+    });
+    out.push(Sample {
+        file: "batch-wave3.later.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "The same batch exported again two days later, while it is being fixed (PowerShell 7, UTF-8): pradeepg's orphaned ACEs removed and BadItemLimit raised to 11, resumed and completed; lynner resumed without a fix and failed again with 2 corrupt items and a user outside the sync scope on its Calendar; jonis resumed once the network recovered and completed; gradya's request removed (to be recreated); alexw's request new and in progress.",
+        mailboxes: later,
     });
     out
 }

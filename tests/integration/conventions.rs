@@ -424,6 +424,7 @@ fn a_closed_pipe_is_not_an_error() {
         vec!["export", "-f", "json", "-o", "-", big.as_str()],
         vec!["remediate", big.as_str()],
         vec!["dump", big.as_str()],
+        vec!["diff", big.as_str(), big.as_str(), "-f", "json"],
     ] {
         let mut child = Process::new(BIN)
             .args(&args)

@@ -7,6 +7,7 @@ mod batch;
 mod cli;
 mod conventions;
 mod corpus;
+mod diff;
 mod exports;
 mod fixtures;
 mod html;

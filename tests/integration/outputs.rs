@@ -54,6 +54,16 @@ fn no_command_or_flag_replaces_an_input() {
     z.write_all(&std::fs::read(sample("healthy.xml")).unwrap()).unwrap();
     z.finish().unwrap();
     refused(d, &["bundle.zip", "--html", "bundle.zip"], "bundle.zip");
+    // Either side of a comparison, by any of its outputs.
+    refused(d, &["diff", "r.xml", "bundle.zip", "-o", "r.xml"], "r.xml");
+    refused(d, &["diff", "bundle.zip", "r.xml", "-f", "json", "-o", "./r.xml"], "r.xml");
+    std::fs::copy(sample("healthy.xml"), d.join("diff_failures.csv")).unwrap();
+    refused(d, &["diff", "r.xml", "diff_failures.csv", "--csv", "."], "diff_failures.csv");
+    refused(
+        d,
+        &["diff", "diff_failures.csv", "r.xml", "-f", "csv", "-o", "."],
+        "diff_failures.csv",
+    );
     // Other paths are fine.
     let ok = bin()
         .current_dir(d)

@@ -206,5 +206,5 @@ fn samples_are_what_the_generator_writes() {
         );
         n += 1;
     }
-    assert_eq!(n, 15, "7 XML exports, 6 text reports, 2 batch downloads");
+    assert_eq!(n, 16, "8 XML exports, 6 text reports, 2 batch downloads");
 }

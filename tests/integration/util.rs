@@ -52,6 +52,18 @@ pub fn samples() -> Vec<PathBuf> {
     all
 }
 
+/// Every bundled sample: the XML exports, the text reports and the batch
+/// downloads.
+pub fn every_sample() -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(sample(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "txt" || e == "csv"))
+        .collect();
+    all.sort();
+    all
+}
+
 /// Wraps CLIXML body text in the `<Objs>` root PowerShell writes.
 pub fn objs(body: &str) -> String {
     format!("{ROOT}{body}</Objs>")
