@@ -255,7 +255,7 @@ mod tests {
         assert_eq!(size_text(37_748_736), "36 MB (37,748,736 bytes)");
         assert_eq!(size_text(512), "512 B (512 bytes)");
         assert_eq!(size_text(1_288_490_188), "1.2 GB (1,288,490,188 bytes)");
-        assert_eq!(crate::exchange::access::byte_count(&size_text(42_151_234)), Some(42_151_234));
+        assert_eq!(crate::exchange::text::byte_count(&size_text(42_151_234)), Some(42_151_234));
     }
 
     #[test]
