@@ -1,11 +1,13 @@
 //! One mailbox, analysed: its bad items classified and counted, its failures
-//! grouped, its verdict and limits, the principals its items name, and the
-//! bounded facts about its items that remain once the items are dropped.
+//! grouped, its verdict and limits, the principals its items name, the
+//! bounded facts about its items that remain once the items are dropped, and
+//! its performance.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::classify::{self, Category, Classified, Side};
 use super::counts::{CategoryCounts, ClassCounts};
+use super::performance::{self, Performance};
 use super::timeline::Timeline;
 use super::verdict::{self, Limits, Verdict};
 use crate::exchange::model::{BadItem, Failure, Mailbox, PrincipalValues};
@@ -39,6 +41,8 @@ pub struct MailboxAnalysis {
     pub principals: Vec<MailboxPrincipal>,
     /// Bounded facts about the items, kept when the items are dropped.
     pub facts: ItemFacts,
+    /// How fast the move went and why (`None`: the export has no durations).
+    pub performance: Option<Performance>,
 }
 
 impl MailboxAnalysis {
@@ -199,6 +203,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Mail
     let limits = verdict::limits(&mailbox, &counts);
     let principals = mailbox_principals(&classified);
     let facts = item_facts(&mailbox.bad_items, &classified);
+    let performance = performance::analyse(&mailbox);
     if !keep_items {
         mailbox.bad_items = Vec::new();
         classified = Vec::new();
@@ -216,6 +221,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep_items: bool) -> Mail
         limits,
         principals,
         facts,
+        performance,
     }
 }
 

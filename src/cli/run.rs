@@ -105,6 +105,7 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         keep_items: outputs.iter().any(|o| o.format.needs_items()),
         redact: input.redact,
         segment_bytes: None,
+        percentile: Default::default(),
     };
     let triaged = pipeline::triage(&sources, &opts);
     super::interrupt::set_progress(None);

@@ -63,5 +63,5 @@ fn collect(job: &Job<'_>, results: Vec<read::InputResult>) -> Result<Triaged, Ro
             mailboxes.push(a);
         }
     }
-    Ok(Triaged { run: Run::new(inputs, mailboxes)?, errors })
+    Ok(Triaged { run: Run::new(inputs, mailboxes, job.opts.percentile)?, errors })
 }
