@@ -206,5 +206,5 @@ fn samples_are_what_the_generator_writes() {
         );
         n += 1;
     }
-    assert_eq!(n, 7);
+    assert_eq!(n, 10);
 }
