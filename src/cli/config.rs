@@ -59,6 +59,8 @@ impl Format {
                 "failures.csv",
                 "batches.csv",
                 "folders.csv",
+                "performance.csv",
+                "batch_performance.csv",
             ],
             Format::Parquet => &[
                 "mailboxes.parquet",
@@ -67,6 +69,8 @@ impl Format {
                 "failures.parquet",
                 "batches.parquet",
                 "folders.parquet",
+                "performance.parquet",
+                "batch_performance.parquet",
             ],
             _ => &[],
         }

@@ -1,5 +1,7 @@
 //! The `--format json` output: one `mrs-triage.summary.v1` document (the
 //! contract in the README), serialised from the run as it is written.
+//! Performance figures are written with 3 decimals (their types' own
+//! serialisation).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -9,8 +11,8 @@ use serde::{Serialize, Serializer};
 use super::Exporter;
 use super::target::Destination;
 use crate::analysis::{
-    CategoryCounts, ClassCounts, FailingLimit, GroupRow, InputSummary, MailboxAnalysis,
-    PrincipalSummary, Totals, Verdict,
+    CategoryCounts, ClassCounts, FailingLimit, GroupPerformance, GroupRow, InputSummary,
+    MailboxAnalysis, Performance, PrincipalSummary, ServerRow, Totals, Verdict,
 };
 use crate::exchange::model::Limit;
 use crate::pipeline::Run;
@@ -40,8 +42,9 @@ struct Document<'a> {
     inputs: &'a [InputSummary],
     mailboxes: Mailboxes<'a>,
     principals: Principals<'a>,
-    batches: &'a [GroupRow],
+    batches: Batches<'a>,
     folders: &'a [GroupRow],
+    servers: &'a [ServerRow],
     totals: &'a Totals,
 }
 
@@ -54,8 +57,9 @@ impl<'a> Document<'a> {
             inputs: &a.inputs,
             mailboxes: Mailboxes(run),
             principals: Principals(run),
-            batches: &a.batches,
+            batches: Batches(run),
             folders: &a.folders,
+            servers: &a.servers,
             totals: &a.totals,
         }
     }
@@ -68,6 +72,23 @@ impl Serialize for Mailboxes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.mailboxes().map(|(a, steps)| MailboxJson::new(a, steps)))
     }
+}
+
+/// The batches, each with its performance.
+struct Batches<'a>(&'a Run);
+
+impl Serialize for Batches<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.analysis.batches().map(|(row, p)| BatchJson { row, performance: p }))
+    }
+}
+
+/// One batch: the roll-up plus its performance.
+#[derive(Serialize)]
+struct BatchJson<'a> {
+    #[serde(flatten)]
+    row: &'a GroupRow,
+    performance: Option<&'a GroupPerformance>,
 }
 
 /// The principals with their next steps.
@@ -123,6 +144,7 @@ struct MailboxJson<'a> {
     requires_accept_large_data_loss: bool,
     unapproved_skipped_items: Option<bool>,
     to_exchange_online: bool,
+    performance: Option<&'a Performance>,
     suggestions: &'a [Suggestion],
 }
 
@@ -159,6 +181,7 @@ impl<'a> MailboxJson<'a> {
             requires_accept_large_data_loss: a.limits.requires_accept_large_data_loss,
             unapproved_skipped_items: m.unapproved_skipped_items,
             to_exchange_online: m.to_exchange_online,
+            performance: a.performance.as_ref(),
             suggestions,
         }
     }
