@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use super::args::{
     Cli, ColorWhen, Command, Delimiter, DumpArgs, ExportArgs, ExportFormat, FailOn, GenerateArgs,
-    InputArgs, LimitArgs, RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
+    InputArgs, LimitArgs, PerfArgs, RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
 };
+use crate::analysis::Percentile;
 use crate::clixml;
 use crate::output::Target;
 use crate::output::csv::CsvOptions;
@@ -32,6 +33,8 @@ pub struct Output {
 pub enum Format {
     /// The terminal tables.
     Table(TableStyle),
+    /// The terminal performance tables (`perf`).
+    Perf(TableStyle),
     /// The `mrs-triage.summary.v1` document.
     SummaryJson,
     /// The HTML report.
@@ -95,6 +98,8 @@ pub struct InputConfig {
     pub progress: bool,
     /// Replace personal data with tokens.
     pub redact: bool,
+    /// The kept-moves percentile of the batch and server performance.
+    pub percentile: Percentile,
 }
 
 /// What to do.
@@ -207,6 +212,8 @@ fn input_config(i: &InputArgs, redact: bool, notes: &mut Vec<String>) -> InputCo
         threads: threads(i.threads, notes),
         progress: !i.quiet && !i.no_progress && std::io::stderr().is_terminal(),
         redact,
+        // clap keeps it within 1..=100.
+        percentile: Percentile::new(i.percentile).unwrap_or_default(),
     }
 }
 
@@ -309,6 +316,7 @@ impl Config {
             Command::Export(args) => export(&args),
             Command::Remediate(args) => remediate(&args),
             Command::Dump(args) => Ok(dump(&args)),
+            Command::Perf(args) => perf(&args),
             Command::Samples(args) => {
                 Ok(Config { mode: Mode::Samples(args), quiet: false, notes: Vec::new() })
             }
@@ -461,6 +469,40 @@ fn remediate(args: &RemediateArgs) -> Result<Config, UsageError> {
     })
 }
 
+fn perf(args: &PerfArgs) -> Result<Config, UsageError> {
+    let mut notes = Vec::new();
+    if let Some(out) = args.output.as_deref().filter(|p| !is_stdout(p))
+        && let Some(f) = extension(out).as_deref().and_then(format_of_extension)
+        && f != "table"
+    {
+        return usage(format!(
+            "-o {}: perf writes tables (.txt); {}",
+            out.display(),
+            if f == "json" {
+                "the figures in JSON come from `mrs-triage summary --format json` (mailboxes[].performance, batches[].performance, servers[])"
+            } else {
+                other_command(f)
+            }
+        ));
+    }
+    let target = stream_target(args.output.as_deref());
+    let style = TableStyle {
+        color: use_color(args.input.color, target == Target::Stdout),
+        ascii: args.ascii,
+        width: terminal_width(),
+        steps: false,
+    };
+    Ok(Config {
+        mode: Mode::Triage {
+            input: input_config(&args.input, args.redact, &mut notes),
+            outputs: vec![Output { format: Format::Perf(style), target }],
+            fail_on: None,
+        },
+        quiet: args.input.quiet,
+        notes,
+    })
+}
+
 fn dump(args: &DumpArgs) -> Config {
     let input = InputConfig {
         args: args.inputs.clone(),
@@ -468,6 +510,7 @@ fn dump(args: &DumpArgs) -> Config {
         threads: None,
         progress: false,
         redact: false,
+        percentile: Percentile::default(),
     };
     Config { mode: Mode::Dump { input }, quiet: false, notes: Vec::new() }
 }

@@ -74,6 +74,7 @@ fn progress_bar(sources: &[Source]) -> indicatif::ProgressBar {
 fn exporter(format: Format) -> Box<dyn Exporter> {
     match format {
         Format::Table(style) => Box::new(output::table::Terminal(style)),
+        Format::Perf(style) => Box::new(output::table::Perf(style)),
         Format::SummaryJson => Box::new(output::summary_json::SummaryJson),
         Format::Html => Box::new(output::html::Html),
         Format::Script => Box::new(output::script::Script),
@@ -105,7 +106,7 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         keep_items: outputs.iter().any(|o| o.format.needs_items()),
         redact: input.redact,
         segment_bytes: None,
-        percentile: Default::default(),
+        percentile: input.percentile,
     };
     let triaged = pipeline::triage(&sources, &opts);
     super::interrupt::set_progress(None);
@@ -137,7 +138,7 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
     for o in outputs {
         // A table of nothing would look like a clean run: when no input
         // could be read, the errors above are the whole answer.
-        if read_nothing && matches!(o.format, Format::Table(_)) {
+        if read_nothing && matches!(o.format, Format::Table(_) | Format::Perf(_)) {
             msg.warning("no input could be read; nothing to summarise");
             continue;
         }

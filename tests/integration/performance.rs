@@ -1,14 +1,75 @@
-//! Move performance in the data outputs: the JSON's 3 decimals and the
-//! CSV/NDJSON tables (`move-performance.md`).
+//! Move performance in every output: the `perf` command and the summary
+//! table's Performance section, `--percentile`, the JSON's 3 decimals, the
+//! CSV/Parquet/NDJSON tables (`move-performance.md`).
 
 use serde_json::Value;
 
-use crate::util::bin;
+use crate::util::{bin, fixture};
 
 fn run(args: &[&str]) -> String {
     let out = bin().args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn perf_shows_only_performance() {
+    let out = run(&["perf", "samples/onboarding-stalls.xml", "--color", "never"]);
+    assert!(out.starts_with("Performance (shares of the in-progress time)"), "{out}");
+    for want in [
+        "alexw",
+        "critical",
+        "Batches (rates, shares and latencies of the kept moves: the fastest 90%",
+        "Source servers",
+        "MRS servers",
+        "stalled now on the target (DiskLatency); 5 stall episodes in the log",
+        "perf-wait-target-stalls",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    // Nothing about bad items.
+    assert!(!out.contains("Verdict") && !out.contains("Permissions"), "{out}");
+    let ascii = run(&["perf", "samples/batch-servers.xml", "--ascii"]);
+    assert!(ascii.is_ascii());
+    assert!(ascii.contains("perf-concurrency"));
+}
+
+#[test]
+fn perf_without_durations_says_so_and_refuses_json() {
+    let out = run(&["perf", fixture("small.xml").to_str().unwrap()]);
+    assert!(out.contains("carries durations") || out.contains("nothing to measure"), "{out}");
+    let o = bin().args(["perf", "samples/healthy.xml", "-o", "x.json"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("summary --format json"));
+}
+
+#[test]
+fn the_summary_table_shows_performance_after_the_bad_items() {
+    let out = run(&["samples/batch-wave3.utf16.xml", "--color", "never"]);
+    let items = out.find("Suggested BadItemLimit").unwrap();
+    let perf = out.find("Performance (shares of the in-progress time)").unwrap();
+    let steps = out.find("Next step per mailbox").unwrap();
+    assert!(items < perf && perf < steps, "{out}");
+    // No durations, no Performance table.
+    let plain = run(&[fixture("small.xml").to_str().unwrap(), "--color", "never"]);
+    assert!(!plain.contains("Performance"));
+}
+
+#[test]
+fn percentile_chooses_the_kept_moves() {
+    let kept = |args: &[&str]| -> u64 {
+        let mut all = vec!["samples/batch-servers.xml", "--format", "json"];
+        all.extend_from_slice(args);
+        let d: Value = serde_json::from_str(&run(&all)).unwrap();
+        d["batches"][0]["performance"]["kept_moves"].as_u64().unwrap()
+    };
+    assert_eq!(kept(&[]), 9);
+    assert_eq!(kept(&["--percentile", "50"]), 5);
+    assert_eq!(kept(&["--percentile", "100"]), 10);
+    for bad in ["0", "101", "x"] {
+        let o = bin().args(["samples/healthy.xml", "--percentile", bad]).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "--percentile {bad}");
+    }
 }
 
 /// Every number of a JSON value, with its key path.
