@@ -70,7 +70,14 @@ fn chromium_renders_tables_and_charts() {
     };
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
-    render(&["samples/batch-wave3.utf16.xml", "samples/corrupt-and-large.xml"], &html);
+    render(
+        &[
+            "samples/batch-wave3.utf16.xml",
+            "samples/corrupt-and-large.xml",
+            "samples/onboarding-stalls.xml",
+        ],
+        &html,
+    );
     let url = format!("file://{}", html.display());
     let run = |extra: &[&str]| {
         let profile = tempfile::tempdir().unwrap();
@@ -105,6 +112,9 @@ fn chromium_renders_tables_and_charts() {
     assert!(dom.contains("id=\"chart-classes\"") && dom.contains("id=\"chart-time\""));
     assert!(dom.matches("<rect").count() > 10, "charts without bars");
     assert!(dom.contains("raise-bad-item-limit"));
+    // The performance charts: where each batch's time went, a copy-progress curve.
+    assert!(dom.contains("id=\"chart-time-shares\"") && dom.contains("class=\"chart chart-copy\""));
+    assert!(dom.contains("<polyline") && dom.contains("perf-wait-target-stalls"));
     let shot = dir.path().join("report.png");
     run(&[&format!("--screenshot={}", shot.display())]);
     let png = std::fs::read(&shot).expect("no screenshot written");

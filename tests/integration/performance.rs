@@ -1,6 +1,6 @@
 //! Move performance in every output: the `perf` command and the summary
 //! table's Performance section, `--percentile`, the JSON's 3 decimals, the
-//! CSV/Parquet/NDJSON tables (`move-performance.md`).
+//! CSV/Parquet/NDJSON tables, and the HTML charts (`move-performance.md`).
 
 use serde_json::Value;
 
@@ -137,4 +137,33 @@ fn performance_tables_in_csv_and_ndjson() {
         .collect();
     assert_eq!(types.iter().filter(|t| *t == "performance").count(), 10);
     assert_eq!(types.iter().filter(|t| *t == "batch_performance").count(), 6);
+}
+
+#[test]
+fn html_charts_where_the_time_went_and_the_copy_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let o = bin()
+        .args(["samples/onboarding-stalls.xml", "samples/batch-servers.xml", "-q", "--html"])
+        .arg(&html)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<section id=\"performance\">"));
+    assert!(page.contains("id=\"chart-time-shares\""));
+    // One bar per batch.
+    assert!(
+        page.contains(">MigrationService:Wave-5 Exec")
+            && page.contains(">MigrationService:Wave-6 Oper")
+    );
+    // A curve per mailbox with a log to draw, its stall episodes shaded.
+    assert_eq!(page.matches("class=\"chart chart-copy\"").count(), 11);
+    let alexw = page.split("id=\"chart-copy-0-0\"").nth(1).unwrap().split("</svg>").next().unwrap();
+    assert_eq!(alexw.matches("fill-opacity=\"0.18\"").count(), 5, "five episodes shaded");
+    assert!(alexw.contains("<polyline") && alexw.matches("<circle").count() == 8);
+    assert!(alexw.contains("stalled on the target (DiskLatency)"));
+    // The same inert page: no script.
+    assert!(!page.to_ascii_lowercase().contains("<script"));
 }
