@@ -96,6 +96,21 @@ fn row_label(s: &mut String, label: &str, x: f64, y: f64) {
         writeln!(s, "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>", esc(&short));
 }
 
+/// A plot's two axes, its maximum's label at the top and 0 at the bottom;
+/// `(left, top, width, base)` place the plot.
+fn axes(s: &mut String, (left, top, plot_w, base): (f64, f64, f64, f64), max: &str) {
+    let _ = write!(
+        s,
+        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n\
+         <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{max}</text>\n<text x=\"{:.1}\" y=\"{base}\" text-anchor=\"end\">0</text>\n",
+        left + plot_w,
+        left - 6.0,
+        top + 9.0,
+        left - 6.0,
+    );
+}
+
 /// Stacked columns over time, one per bucket of the merged timeline.
 pub(super) fn time_chart(timeline: &Timeline) -> String {
     let t = timeline.for_display(TIME_SLOTS);
@@ -117,17 +132,7 @@ pub(super) fn time_chart(timeline: &Timeline) -> String {
     );
     // Axes and the maximum.
     let base = top + plot_h;
-    let _ = write!(
-        s,
-        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n\
-         <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n<text x=\"{:.1}\" y=\"{base}\" text-anchor=\"end\">0</text>\n",
-        left + plot_w,
-        left - 6.0,
-        top + 9.0,
-        max as u64,
-        left - 6.0,
-    );
+    axes(&mut s, (left, top, plot_w, base), &(max as u64).to_string());
     for (&start, counts) in &t.buckets {
         let x = left + (start - first) as f64 / t.width as f64 * col_w;
         let mut y = base;
@@ -343,17 +348,7 @@ pub(super) fn copy_curve(id: &str, label: &str, p: &Performance) -> Option<Strin
             utc(start),
         );
     }
-    let _ = write!(
-        s,
-        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n\
-         <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.4\"/>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n<text x=\"{:.1}\" y=\"{base}\" text-anchor=\"end\">0</text>\n",
-        left + plot_w,
-        left - 6.0,
-        top + 9.0,
-        esc(&unit(max_y)),
-        left - 6.0,
-    );
+    axes(&mut s, (left, top, plot_w, base), &esc(&unit(max_y)));
     let line: Vec<String> =
         points.iter().map(|(t, y)| format!("{:.1},{:.1}", x_of(*t), y_of(*y))).collect();
     let _ = writeln!(
