@@ -1,23 +1,41 @@
 //! End-to-end triage speed: one large export against a raw quick-xml pass
-//! over the same bytes, and a folder of many small exports on one and on two
-//! threads.
+//! over the same bytes, a folder of many small exports on one and on two
+//! threads, and what the performance pass costs of the triage.
 //!
 //! `cargo bench --bench triage` generates (once, cached in
 //! `<target dir>/bench-data/`) a 1 GiB export of 1,000 mailboxes with 500
-//! bad items each (500,000 in all; `generate --shape mixed`) and a folder of
-//! 2,000 exports of one mailbox each. `cargo test --benches` (criterion's
-//! test mode) uses small versions, checks the triage finds every mailbox and
-//! bad item, and runs each benchmark once. Peak memory is not a criterion
-//! figure: the README gives the `/usr/bin/time -v` command that measures it.
+//! bad items each (500,000 in all; `generate --shape mixed`), every move
+//! with full performance data (durations, sizes, servers, session
+//! statistics, copy-progress and stall lines), and a folder of 2,000 exports
+//! of one mailbox each. `cargo test --benches` (criterion's test mode) uses
+//! small versions, checks the triage finds every mailbox, bad item and
+//! performance record, and runs each benchmark once. Peak memory is not a
+//! criterion figure: the README gives the `/usr/bin/time -v` command that
+//! measures it.
+//!
+//! The performance pass (`performance/pass`) is timed where it runs, around
+//! its own calls only, while the large export is read: each move's
+//! statistics read from its value (`exchange::extract::move_stats`) and
+//! analysed (`analysis::performance::analyse`), the batch and server
+//! roll-ups, and the performance next steps. Its share of the triage is
+//! then measured in alternating pairs (a drifting host moves criterion's
+//! two separate figures apart).
 
+use std::collections::HashSet;
 use std::fs::File;
+use std::hint::black_box;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use mrs_triage::analysis::{self, Analysis, Percentile, performance, rollup};
 use mrs_triage::clixml::writer::OutputEncoding;
+use mrs_triage::clixml::{self, Reader, RefId};
+use mrs_triage::exchange::access::View;
+use mrs_triage::exchange::extract::{Extracted, extract, move_stats};
 use mrs_triage::pipeline::{Source, TriageOptions, triage};
+use mrs_triage::remediate;
 use mrs_triage::synth::samples::{BulkShape, bulk_mailboxes};
 
 mod common;
@@ -27,7 +45,7 @@ use common::{data_dir, full_run, raw_quick_xml};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Bumped whenever the generated content changes, so stale files are not reused.
-const GENERATOR_VERSION: u32 = 1;
+const GENERATOR_VERSION: u32 = 2;
 
 fn write_export(path: &Path, mailboxes: usize, items: usize, seed: u64, shape: BulkShape) {
     let tmp = path.with_extension("tmp");
@@ -78,8 +96,64 @@ fn size_of(paths: &[PathBuf]) -> u64 {
 fn run_triage(sources: &[Source]) -> (usize, u64) {
     let triaged = triage(sources, &TriageOptions::default()).expect("roll-ups");
     assert!(triaged.errors.is_empty(), "generated inputs are valid: {:?}", triaged.errors);
-    let t = &triaged.run.analysis.totals;
-    (t.mailboxes, t.counts.total())
+    let a = &triaged.run.analysis;
+    assert!(a.mailboxes.iter().all(|m| m.performance.is_some()), "every move has performance");
+    (a.totals.mailboxes, a.totals.counts.total())
+}
+
+/// The performance pass over one export, timed around its own calls only:
+/// per move, its statistics read from the value and analysed; then the
+/// batch and server roll-ups and the performance next steps. Everything
+/// else (reading, the bad items) runs untimed. Returns the time and the
+/// number of performance records.
+fn performance_pass(path: &Path) -> (Duration, usize) {
+    let mut reader = Reader::new(BufReader::with_capacity(64 * 1024, File::open(path).unwrap()))
+        .expect("generated input");
+    let mut timed = Duration::ZERO;
+    let mut analysed = Vec::new();
+    let mut records = 0;
+    while let Some(value) = reader.next_value() {
+        let value = value.expect("generated input");
+        let wanted: HashSet<&RefId> = reader.value_references().iter().collect();
+        let found = clixml::objects_by_id(&value, &wanted);
+        let resolver = |id: &RefId| found.get(id).cloned();
+        let view = View::new(&resolver);
+        let Extracted::Mailboxes(list) = extract(&value, view) else { continue };
+        let object = value.as_object().expect("a statistics object");
+        for mut m in list {
+            let start = Instant::now();
+            m.stats = move_stats(object, view);
+            let p = performance::analyse(&m);
+            timed += start.elapsed();
+            records += usize::from(p.is_some());
+            analysed.push(analysis::analyse(m, "bench", analysis::Keep::default()));
+        }
+    }
+    let analysis = Analysis::new(Vec::new(), analysed, Percentile::DEFAULT).expect("roll-ups");
+    let start = Instant::now();
+    black_box(rollup::performance(&analysis.mailboxes, Percentile::DEFAULT).expect("roll-ups"));
+    let slow = remediate::performance::slow_source_servers(&analysis);
+    for a in &analysis.mailboxes {
+        black_box(remediate::performance::for_mailbox(a, &slow));
+    }
+    timed += start.elapsed();
+    (timed, records)
+}
+
+/// The performance pass's share of the triage, in alternating pairs:
+/// (lowest, median, highest) over `pairs` pairs.
+fn performance_share(sources: &[Source], path: &Path, pairs: usize) -> (f64, f64, f64) {
+    let mut shares: Vec<f64> = (0..pairs)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(run_triage(sources));
+            let whole = start.elapsed().as_secs_f64();
+            let (pass, _) = performance_pass(path);
+            pass.as_secs_f64() / whole
+        })
+        .collect();
+    shares.sort_by(f64::total_cmp);
+    (shares[0], shares[pairs / 2], shares[pairs - 1])
 }
 
 fn on_threads<T: Send>(n: usize, f: impl FnOnce() -> T + Send) -> T {
@@ -122,6 +196,31 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("triage", |b| b.iter(|| run_triage(&big_sources)));
     g.finish();
+
+    let mut g = c.benchmark_group("performance");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(if full { 60 } else { 1 }))
+        .throughput(Throughput::Bytes(big_size));
+    g.bench_function("pass", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| performance_pass(&big).0).sum())
+    });
+    g.finish();
+    if !full {
+        assert_eq!(performance_pass(&big).1, mailboxes, "a record per generated move");
+    }
+    let pairs = if full { 5 } else { 1 };
+    let (low, median, high) = performance_share(&big_sources, &big, pairs);
+    if full {
+        eprintln!(
+            "performance pass / triage, {pairs} alternating pairs: median {:.2} % \
+             (lowest {:.2} %, highest {:.2} %)",
+            median * 100.0,
+            low * 100.0,
+            high * 100.0
+        );
+    }
 
     let mut g = c.benchmark_group("folder");
     g.sample_size(10)

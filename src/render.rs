@@ -1,7 +1,8 @@
 //! How values are written for people, in one place for every output and for
-//! the text of the next steps: limits, sizes, plurals, short lists, a
-//! principal's name, and the one sanitiser that makes untrusted report text
-//! (subjects, folder and display names, messages) visible and inert.
+//! the text of the next steps: limits, sizes, figures and percentages,
+//! plurals, short lists, a principal's name, and the one sanitiser that makes
+//! untrusted report text (subjects, folder and display names, messages)
+//! visible and inert.
 
 use std::borrow::Cow;
 
@@ -110,6 +111,16 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A figure for a table cell with `places` decimals, [`NONE`] when absent.
+pub fn figure(v: Option<f64>, places: usize) -> String {
+    v.map_or_else(|| NONE.to_string(), |v| format!("{v:.places$}"))
+}
+
+/// A percentage for a table cell (`70.2%`), [`NONE`] when absent.
+pub fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| NONE.to_string(), |v| format!("{v:.1}%"))
+}
+
 /// `1 item`, `2 items`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -171,5 +182,8 @@ mod tests {
         assert_eq!(first_line("\n  x  \ny"), "x");
         assert_eq!(principal_name(Some("S-1"), None, Some("Finance")), "Finance (S-1)");
         assert_eq!(ascii("… “Ré” ×2"), "... \"R\\u{e9}\" x2");
+        assert_eq!(figure(Some(0.8064), 2), "0.81");
+        assert_eq!(figure(None, 2), "-");
+        assert_eq!(percent(Some(70.25)), "70.2%");
     }
 }

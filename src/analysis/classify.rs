@@ -137,15 +137,8 @@ pub fn categorize(item: &BadItem) -> Category {
     }
 }
 
-keyed_enum! {
-    /// Which side a principal error is on.
-    pub enum Side {
-        /// Source forest (on-premises).
-        Source = "source",
-        /// Target forest (Exchange Online).
-        Target = "target",
-    }
-}
+/// Which side a principal error is on (the model's side of a move).
+pub use crate::exchange::model::Side;
 
 /// The key principals are matched on: SID, else LegDN, alias or display
 /// name, lower-cased.

@@ -1,12 +1,14 @@
 //! One mailbox, analysed: its bad items classified and counted, its failures
-//! grouped, its verdict and limits, the principals its items name, and the
-//! bounded facts about its items that remain once the items are dropped.
+//! grouped, its verdict and limits, the principals its items name, the
+//! bounded facts about its items that remain once the items are dropped, and
+//! its performance.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::classify::{self, Category, Classified, Side, principal_key};
 use super::counts::{CategoryCounts, ClassCounts};
 use super::identity::{self, Identities};
+use super::performance::{self, Performance};
 use super::timeline::Timeline;
 use super::verdict::{self, Limits, Verdict};
 use crate::exchange::batch_csv::BatchReport;
@@ -47,6 +49,8 @@ pub struct MailboxAnalysis {
     /// Its bad items as identities (empty unless the run keeps them: a
     /// comparison of exports).
     pub identities: Identities,
+    /// How fast the move went and why (`None`: the export has no durations).
+    pub performance: Option<Performance>,
 }
 
 /// What a mailbox keeps of its items once they are analysed.
@@ -210,6 +214,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep: Keep) -> MailboxAna
     } else {
         Identities::new()
     };
+    let performance = performance::analyse(&mailbox);
     if !keep.items {
         mailbox.bad_items = Vec::new();
         classified = Vec::new();
@@ -229,6 +234,7 @@ pub fn analyse(mut mailbox: Mailbox, input_path: &str, keep: Keep) -> MailboxAna
         facts,
         batch_report: None,
         identities,
+        performance,
     }
 }
 

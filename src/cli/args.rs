@@ -34,6 +34,7 @@ Examples:
   mrs-triage remediate *.xml -o fix.ps1        the next steps as a commented script to review
   mrs-triage wave3.xml --html report.html      a self-contained HTML report
   mrs-triage wave3.xml --xlsx wave3.xlsx       an Excel workbook, a sheet per table
+  mrs-triage perf wave3.xml                    how fast each move and batch went, and why
   mrs-triage dump report.xml                   the raw CLIXML objects as NDJSON
 
 An input named like a command is given as ./export or after --.
@@ -56,7 +57,8 @@ pub enum Command {
     #[command(after_long_help = SUMMARY_HELP)]
     Summary(SummaryArgs),
 
-    /// Export every table (mailboxes, bad items, principals, failures, batches, folders): CSV, JSON, NDJSON, Parquet or an Excel workbook
+    /// Export every table (mailboxes, bad items, principals, failures, batches, folders,
+    /// performance per mailbox and per batch and server): CSV, JSON, NDJSON, Parquet or an Excel workbook
     #[command(after_long_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Write the next steps as one PowerShell script for review (every line commented out)
@@ -79,6 +81,10 @@ pub enum Command {
     /// Print the man page (roff) of mrs-triage, or of one of its commands
     #[command(after_long_help = MAN_HELP)]
     Man(ManArgs),
+    /// Show how fast each move went and why (stalls, source or destination side), per
+    /// mailbox, batch and server
+    #[command(after_long_help = PERF_HELP)]
+    Perf(PerfArgs),
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -110,6 +116,47 @@ pub struct ManArgs {
     /// The command whose page to print (default: the page of mrs-triage itself)
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+const PERF_HELP: &str = "\
+Examples:
+  mrs-triage perf wave3.xml                    is this batch slow, why, and is the stall normal?
+  mrs-triage perf case-folder --percentile 80  batch figures from the fastest 80 % of the moves
+
+Per mailbox: size, transfer rate, efficiency, the shares of the in-progress time spent on the
+source side, the destination side and in stalls, the health grade and the bottleneck; then
+each batch and each source and MRS server (rates and shares of their kept moves: the fastest
+90 %, --percentile N), and the performance next steps. The same figures are in the summary
+JSON (mailboxes[].performance, batches[].performance, servers[]), in performance.csv and
+batch_performance.csv (--csv, export) and in the HTML report (--html).
+
+EXIT STATUS:
+  0   done (also when the output pipe is closed early)
+  2   usage error (bad flag or value)
+  65  at least one input is not valid CLIXML; the others were still used
+  66  an input could not be opened, or a pattern matched nothing
+  73  the output file could not be written
+  74  an I/O error while reading or writing";
+
+/// Arguments of `perf`.
+#[derive(Debug, Args, Clone)]
+pub struct PerfArgs {
+    /// Inputs and reading options.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Write the tables to this file instead of standard output (`-`)
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Replace personal data (names, addresses) with tokens, to share the
+    /// tables safely
+    #[arg(long, help_heading = "Output")]
+    pub redact: bool,
+
+    /// Draw tables with ASCII characters only (for pasting into tickets)
+    #[arg(long, help_heading = "Output")]
+    pub ascii: bool,
 }
 
 const SUMMARY_HELP: &str = "\
@@ -379,6 +426,18 @@ pub struct ReadArgs {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", help_heading = "Output")]
     pub color: ColorWhen,
 
+    /// Of each batch's and server's moves that ran, the fastest N percent
+    /// make its rates, shares and latencies (so one stuck move does not hide
+    /// its real speed)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 90,
+        value_parser = clap::value_parser!(u8).range(1..=100),
+        help_heading = "Analysis"
+    )]
+    pub percentile: u8,
+
     /// Reader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -400,7 +459,7 @@ pub struct SummaryArgs {
     pub output: Option<PathBuf>,
 
     /// Also write the Excel-safe CSV tables (mailboxes, bad items, principals,
-    /// failures, batches, folders) into this folder
+    /// failures, batches, folders, performance) into this folder
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub csv: Option<PathBuf>,
 

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use super::args::{
     Cli, ColorWhen, Command, CompletionsArgs, Delimiter, DiffArgs, DumpArgs, ExportArgs,
-    ExportFormat, FailOn, GenerateArgs, InputArgs, LimitArgs, ManArgs, ReadArgs, RemediateArgs,
-    SamplesArgs, SummaryArgs, SummaryFormat,
+    ExportFormat, FailOn, GenerateArgs, InputArgs, LimitArgs, ManArgs, PerfArgs, ReadArgs,
+    RemediateArgs, SamplesArgs, SummaryArgs, SummaryFormat,
 };
+use crate::analysis::Percentile;
 use crate::clixml;
 use crate::output::Target;
 use crate::output::csv::CsvOptions;
@@ -59,6 +60,8 @@ impl FolderFiles for DiffFormat {
 pub enum Format {
     /// The terminal tables.
     Table(TableStyle),
+    /// The terminal performance tables (`perf`).
+    Perf(TableStyle),
     /// The `mrs-triage.summary.v1` document.
     SummaryJson,
     /// The HTML report.
@@ -87,6 +90,8 @@ impl FolderFiles for Format {
                 "failures.csv",
                 "batches.csv",
                 "folders.csv",
+                "performance.csv",
+                "batch_performance.csv",
             ],
             Format::Parquet => &[
                 "mailboxes.parquet",
@@ -95,6 +100,8 @@ impl FolderFiles for Format {
                 "failures.parquet",
                 "batches.parquet",
                 "folders.parquet",
+                "performance.parquet",
+                "batch_performance.parquet",
             ],
             _ => &[],
         }
@@ -124,6 +131,8 @@ pub struct InputConfig {
     pub progress: bool,
     /// Replace personal data with tokens.
     pub redact: bool,
+    /// The kept-moves percentile of the batch and server performance.
+    pub percentile: Percentile,
 }
 
 /// What to do.
@@ -260,6 +269,8 @@ fn read_config(
         threads: threads(i.threads, notes),
         progress: !i.quiet && !i.no_progress && std::io::stderr().is_terminal(),
         redact,
+        // clap keeps it within 1..=100.
+        percentile: Percentile::new(i.percentile).unwrap_or_default(),
     }
 }
 
@@ -387,6 +398,7 @@ impl Config {
             Command::Remediate(args) => remediate(&args),
             Command::Diff(args) => diff(&args),
             Command::Dump(args) => Ok(dump(&args)),
+            Command::Perf(args) => perf(&args),
             Command::Samples(args) => {
                 Ok(Config { mode: Mode::Samples(args), quiet: false, notes: Vec::new() })
             }
@@ -651,6 +663,40 @@ fn man(args: ManArgs) -> Result<Config, UsageError> {
     Ok(Config { mode: Mode::Man(args.command), quiet: false, notes: Vec::new() })
 }
 
+fn perf(args: &PerfArgs) -> Result<Config, UsageError> {
+    let mut notes = Vec::new();
+    if let Some(out) = args.output.as_deref().filter(|p| !is_stdout(p))
+        && let Some(f) = extension(out).as_deref().and_then(format_of_extension)
+        && f != "table"
+    {
+        return usage(format!(
+            "-o {}: perf writes tables (.txt); {}",
+            out.display(),
+            if f == "json" {
+                "the figures in JSON come from `mrs-triage summary --format json` (mailboxes[].performance, batches[].performance, servers[])"
+            } else {
+                other_command(f)
+            }
+        ));
+    }
+    let target = stream_target(args.output.as_deref());
+    let style = TableStyle {
+        color: use_color(args.input.read.color, target == Target::Stdout),
+        ascii: args.ascii,
+        width: terminal_width(),
+        steps: false,
+    };
+    Ok(Config {
+        mode: Mode::Triage {
+            input: input_config(&args.input, args.redact, &mut notes),
+            outputs: vec![Output { format: Format::Perf(style), target }],
+            fail_on: None,
+        },
+        quiet: args.input.read.quiet,
+        notes,
+    })
+}
+
 fn dump(args: &DumpArgs) -> Config {
     let input = InputConfig {
         args: args.inputs.clone(),
@@ -658,6 +704,7 @@ fn dump(args: &DumpArgs) -> Config {
         threads: None,
         progress: false,
         redact: false,
+        percentile: Percentile::default(),
     };
     Config { mode: Mode::Dump { input }, quiet: false, notes: Vec::new() }
 }

@@ -82,6 +82,7 @@ fn progress_bar(sources: &[Source]) -> indicatif::ProgressBar {
 fn exporter(format: Format) -> Box<dyn Exporter> {
     match format {
         Format::Table(style) => Box::new(output::table::Terminal(style)),
+        Format::Perf(style) => Box::new(output::table::Perf(style)),
         Format::SummaryJson => Box::new(output::summary_json::SummaryJson),
         Format::Html => Box::new(output::html::Html),
         Format::Script => Box::new(output::script::Script),
@@ -115,6 +116,7 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
         keep_identities: false,
         redact: input.redact,
         segment_bytes: None,
+        percentile: input.percentile,
     };
     let triaged = pipeline::triage(&sources, &opts);
     super::interrupt::set_progress(None);
@@ -134,7 +136,7 @@ fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Opti
     for o in outputs {
         // A table of nothing would look like a clean run: when no input
         // could be read, the errors above are the whole answer.
-        if read_nothing && matches!(o.format, Format::Table(_)) {
+        if read_nothing && matches!(o.format, Format::Table(_) | Format::Perf(_)) {
             msg.warning("no input could be read; nothing to summarise");
             continue;
         }

@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
-use crate::clixml::{Base, Object, RefId, Value};
+use crate::clixml::{Base, Object, RefId, TextTag, Value};
 
 use super::model::Limit;
+use super::text::byte_count;
 
 /// Looks up objects by id for `Ref`s (the reader's retained objects).
 pub trait Resolver {
@@ -223,6 +224,47 @@ impl<'a> View<'a> {
     pub fn prop_datetime(&self, o: &Object, name: &str) -> Option<String> {
         self.prop_text(o, name)
     }
+
+    /// A signed whole number: integers, or numeric text.
+    pub fn signed(&self, v: &Value) -> Option<i64> {
+        match v {
+            Value::Int(_, n) => Some(*n),
+            Value::UInt(_, n) => i64::try_from(*n).ok(),
+            _ => self.text(v)?.trim().parse().ok(),
+        }
+    }
+
+    /// A duration in seconds, in whichever shape it arrived: an
+    /// EnhancedTimeSpan or TimeSpan object (its `Ticks`, else its ToString),
+    /// a `TS` (xs:duration), or text holding a TimeSpan (`1.02:03:04.5`) or
+    /// an xs:duration. A type name where the value was flattened away is
+    /// no duration.
+    pub fn duration(&self, v: &Value) -> Option<f64> {
+        match v {
+            Value::Text(TextTag::TS, t) => super::text::xs_duration(t),
+            Value::Text(_, t) => super::text::timespan(t).or_else(|| super::text::xs_duration(t)),
+            Value::Obj(_) | Value::Ref(_) => {
+                let o = self.object(v)?;
+                if let Some(ticks) = self.prop(&o, "Ticks").and_then(|t| self.signed(&t)) {
+                    return Some(ticks as f64 / 1e7);
+                }
+                if let Some(Base::Value(inner)) = &o.base {
+                    return self.duration(inner);
+                }
+                super::text::timespan(o.to_string.as_deref()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// A duration property, in seconds; `NAMETicks` (an `I64` of 100 ns)
+    /// when the duration itself is absent.
+    pub fn prop_duration(&self, o: &Object, name: &str) -> Option<f64> {
+        self.prop(o, name).and_then(|v| self.duration(&v)).or_else(|| {
+            let ticks = self.prop(o, &format!("{name}Ticks"))?;
+            Some(self.signed(&ticks)? as f64 / 1e7)
+        })
+    }
 }
 
 /// RequestStatus members (Exchange 2013 numbering).
@@ -282,36 +324,9 @@ pub(crate) const EXCEPTION_SIDE: &[(i64, &str)] = &[(0, "None"), (1, "Source"), 
 /// An enum without a number table: names only.
 pub(crate) const NAMES_ONLY: &[(i64, &str)] = &[];
 
-/// The byte count of a ByteQuantifiedSize text such as
-/// `1.2 GB (1,288,490,188 bytes)`, whatever the thousands separator; also a
-/// bare `123 B`/`123 bytes`.
-pub(crate) fn byte_count(text: &str) -> Option<u64> {
-    let t = text.trim();
-    if let Some(open) = t.rfind('(') {
-        let inner = &t[open + 1..];
-        if let Some(end) = inner.find("bytes)") {
-            let digits: String = inner[..end].chars().filter(char::is_ascii_digit).collect();
-            return digits.parse().ok();
-        }
-    }
-    let num = t.strip_suffix("bytes").or_else(|| t.strip_suffix('B'))?.trim();
-    num.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn byte_quantified_sizes_in_any_culture() {
-        assert_eq!(byte_count("1.2 GB (1,288,490,188 bytes)"), Some(1_288_490_188));
-        assert_eq!(byte_count("1,2 GB (1.288.490.188 bytes)"), Some(1_288_490_188));
-        assert_eq!(byte_count("1,2 Go (1\u{a0}288\u{a0}490\u{a0}188 bytes)"), Some(1_288_490_188));
-        assert_eq!(byte_count("36 MB (37,748,736 bytes)"), Some(37_748_736));
-        assert_eq!(byte_count("512 B (512 bytes)"), Some(512));
-        assert_eq!(byte_count("0 B"), Some(0));
-        assert_eq!(byte_count("Unlimited"), None);
-    }
 
     #[test]
     fn type_prefixes_are_stripped() {

@@ -10,8 +10,12 @@ use crate::clixml::{Base, Object, RefId, Value};
 use super::access::{
     BAD_ITEM_KIND, EXCEPTION_SIDE, NAMES_ONLY, REQUEST_STATE, REQUEST_STATUS, View, has_type,
 };
-use super::model::{BadItem, Failure, ItemSource, Mailbox, SourceType};
+use super::model::{
+    BadItem, Failure, ItemSource, Latency, Mailbox, MoveDurations, MoveEvent, MoveStats,
+    SessionStats, SourceType, StallBucket,
+};
 use super::text;
+use crate::keyed::Keyed;
 
 /// What a top-level value turned out to be.
 pub enum Extracted {
@@ -102,6 +106,7 @@ fn request_statistics(o: &Object, view: View<'_>, source: SourceType) -> Mailbox
         flags: view.enum_name(o, "Flags", NAMES_ONLY),
         workload_type: view.enum_name(o, "WorkloadType", NAMES_ONLY),
         total_mailbox_size: view.prop_bytes(o, "TotalMailboxSize"),
+        stats: move_stats(o, view),
         ..Mailbox::default()
     };
     m.to_exchange_online = m.workload_type.as_deref() == Some("Onboarding")
@@ -113,6 +118,179 @@ fn request_statistics(o: &Object, view: View<'_>, source: SourceType) -> Mailbox
         read_report(report, view, &mut m);
     }
     m
+}
+
+/// What a statistics object (a move request's, a migration user's or a
+/// move-history entry) and its report say about the move's speed: its
+/// durations, sizes, timestamps and servers, the report's session
+/// statistics and the progress lines of its entry log. One pass of its own,
+/// apart from the bad items, so its cost can be measured alone.
+pub fn move_stats(o: &Object, view: View<'_>) -> MoveStats {
+    let duration = |name: &str| view.prop_duration(o, name);
+    let mut durations = MoveDurations {
+        overall: duration("OverallDuration"),
+        in_progress: duration("TotalInProgressDuration"),
+        queued: duration("TotalQueuedDuration"),
+        suspended: duration("TotalSuspendedDuration"),
+        failed: duration("TotalFailedDuration"),
+        transient_failure: duration("TotalTransientFailureDuration"),
+        idle: duration("TotalIdleDuration"),
+        stalled: duration("TotalStalledDuration"),
+        stalls: [None; 9],
+    };
+    for &b in StallBucket::ALL {
+        durations.stalls[b.index()] = b.properties().iter().find_map(|p| duration(p));
+    }
+    let mut stats = MoveStats {
+        durations,
+        archive_size: view.prop_bytes(o, "TotalArchiveSize"),
+        estimated_transfer_size: view.prop_bytes(o, "EstimatedTotalTransferSize"),
+        bytes_transferred: view.prop_bytes(o, "BytesTransferred"),
+        percent_complete: view
+            .prop_number(o, "PercentComplete")
+            .or_else(|| view.prop_number(o, "PercentageComplete")),
+        start: view.prop_datetime(o, "StartTimestamp"),
+        completion: view.prop_datetime(o, "CompletionTimestamp"),
+        last_update: view.prop_datetime(o, "LastUpdateTimestamp"),
+        source_server: view.prop_text(o, "SourceServer"),
+        mrs_server: view.prop_text(o, "MRSServerName"),
+        ..MoveStats::default()
+    };
+    if let Some(report) = o.get("Report") {
+        report_stats(report, view, &mut stats);
+    }
+    stats
+}
+
+/// The sessions and the progress lines of a report, whatever its shape.
+fn report_stats(report: &Value, view: View<'_>, stats: &mut MoveStats) {
+    // What a text log's dates are read against when they do not tell their
+    // order: the move's own times, in UTC.
+    let near = [&stats.start, &stats.last_update, &stats.completion]
+        .into_iter()
+        .find_map(|t| t.as_deref().and_then(crate::time::xsd_epoch_ticks));
+    let obj = match report {
+        Value::Text(_, log) => {
+            stats.events = text::log_progress_events(log.lines(), near);
+            return;
+        }
+        v => match view.object(v) {
+            Some(o) => o,
+            None => return,
+        },
+    };
+    stats.primary_session = view.prop(&obj, "SessionStatistics").and_then(|v| session(&v, view));
+    stats.archive_session =
+        view.prop(&obj, "ArchiveSessionStatistics").and_then(|v| session(&v, view));
+    // The entries are borrowed, not copied: a flattened report holds one
+    // string per entry, most of them bad items this pass skips.
+    let list = obj.get("Entries").and_then(|v| match v {
+        Value::Text(_, log) => Some(Err(log.as_str())),
+        v => view.object(v).map(Ok),
+    });
+    let entries: &[Value] = match &list {
+        Some(Ok(o)) => match &o.base {
+            Some(Base::Items(_, items)) => items,
+            _ => &[],
+        },
+        // A list flattened into one string: the log's lines.
+        Some(Err(log)) => {
+            stats.events = text::log_progress_events(log.lines(), near);
+            return;
+        }
+        None => &[],
+    };
+    if entries.is_empty() {
+        // The report's own text is the complete entry log.
+        if let Some(log) = obj.to_string.as_deref() {
+            stats.events = text::log_progress_events(log.lines(), near);
+        }
+        return;
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    for e in entries {
+        if let Value::Text(_, t) = e {
+            texts.push(t);
+            continue;
+        }
+        let Some(eo) = view.object(e) else { continue };
+        // Borrowed where it can be: every entry is looked at, few are kept.
+        let owned;
+        let message = match eo.get("Message") {
+            Some(Value::Text(_, m)) => m.as_str(),
+            Some(v) => {
+                owned = view.text(v).unwrap_or_default();
+                owned.as_str()
+            }
+            None => eo.to_string.as_deref().unwrap_or(""),
+        };
+        if let Some(event) = text::progress_event(message) {
+            let time = view
+                .prop_datetime(&eo, "CreationTime")
+                .and_then(|t| crate::time::xsd_epoch_ticks(&t));
+            stats.events.push(MoveEvent { time, event });
+        }
+    }
+    if !texts.is_empty() {
+        stats.events.extend(text::log_progress_events(texts, near));
+    }
+}
+
+/// A `SessionStatistics`, structured (its members in any shape) or
+/// flattened to its text; `None` when it says nothing.
+fn session(v: &Value, view: View<'_>) -> Option<SessionStats> {
+    let stats = match view.object(v) {
+        Some(o) if !o.props.is_empty() || !o.members.is_empty() => SessionStats {
+            source_provider: view.prop(&o, "SourceProviderInfo").and_then(|p| provider(&p, view)),
+            destination_provider: view
+                .prop(&o, "DestinationProviderInfo")
+                .and_then(|p| provider(&p, view)),
+            word_breaking: view.prop_duration(&o, "TotalTimeProcessingMessages"),
+            source_latency: view
+                .prop(&o, "SourceLatencyInfo")
+                .map(|l| latency(&l, view))
+                .unwrap_or_default(),
+            destination_latency: view
+                .prop(&o, "DestinationLatencyInfo")
+                .map(|l| latency(&l, view))
+                .unwrap_or_default(),
+        },
+        _ => text::session_statistics(&view.text(v)?),
+    };
+    (!stats.is_empty()).then_some(stats)
+}
+
+/// A `ProviderInfo`'s total time in seconds: `TotalDuration`, else the sum
+/// of its `Durations`; flattened, its `Total Execution Time`.
+fn provider(v: &Value, view: View<'_>) -> Option<f64> {
+    let o = match view.object(v) {
+        Some(o) if !o.props.is_empty() => o,
+        _ => return text::provider_total(&view.text(v)?),
+    };
+    if let Some(total) = view.prop_duration(&o, "TotalDuration") {
+        return Some(total);
+    }
+    let items = view.prop_list(&o, "Durations");
+    let parts: Vec<f64> = items
+        .iter()
+        .filter_map(|d| match view.object(d) {
+            Some(info) if !info.props.is_empty() => view.prop_duration(&info, "Duration"),
+            // `<Name>: <TimeSpan>`, as the flattened session lists them.
+            _ => view.text(d)?.rsplit_once(": ").and_then(|(_, t)| text::timespan(t)),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.iter().sum())
+}
+
+/// A `LatencyInfo`, structured or flattened.
+fn latency(v: &Value, view: View<'_>) -> Latency {
+    match view.object(v) {
+        Some(o) if !o.props.is_empty() => Latency {
+            average_ms: view.prop(&o, "Average").and_then(|a| view.signed(&a)).map(|a| a as f64),
+            samples: view.prop_number(&o, "NumberOfLatencySamplingCalls"),
+        },
+        _ => view.text(v).map(|t| text::latency(&t)).unwrap_or_default(),
+    }
 }
 
 fn migration_user(o: &Object, view: View<'_>) -> Mailbox {
@@ -562,4 +740,209 @@ fn failure_signature(f: &Failure) -> (bool, Option<String>, Option<String>) {
 /// What makes two item records the same item (report list vs skipped-item view).
 fn signature(b: &BadItem) -> (Option<String>, Option<String>, Option<String>) {
     (b.kind.clone(), b.folder.clone(), b.subject.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clixml::{IntTag, ListKind, Property, TextTag};
+    use crate::exchange::access::no_refs;
+    use crate::exchange::model::{LogEvent, Side};
+
+    fn obj(to_string: Option<&str>, props: Vec<(&str, Value)>) -> Value {
+        Value::Obj(Arc::new(Object {
+            to_string: to_string.map(str::to_string),
+            props: props.into_iter().map(|(n, value)| Property { name: n.into(), value }).collect(),
+            ..Object::default()
+        }))
+    }
+
+    fn text(tag: TextTag, t: &str) -> Value {
+        Value::Text(tag, t.to_string())
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::Obj(Arc::new(Object {
+            base: Some(Base::Items(ListKind::List, items)),
+            ..Object::default()
+        }))
+    }
+
+    /// An EnhancedTimeSpan as Export-CliXml writes it: ToString and Ticks.
+    fn enhanced(ticks: i64) -> Value {
+        obj(Some("ignored: Ticks win"), vec![("Ticks", Value::Int(IntTag::I64, ticks))])
+    }
+
+    fn stats_of(props: Vec<(&str, Value)>) -> MoveStats {
+        let v = obj(None, props);
+        move_stats(v.as_object().unwrap(), View::new(&no_refs))
+    }
+
+    #[test]
+    fn durations_in_every_shape() {
+        let s = stats_of(vec![
+            ("TotalInProgressDuration", enhanced(36_000_000_000)),
+            // An EnhancedTimeSpan whose Props were lost: its ToString.
+            ("OverallDuration", obj(Some("1.02:03:04.5"), vec![])),
+            // Flattened by Select-Object / a CSV round trip.
+            ("TotalQueuedDuration", text(TextTag::S, "00:45:42.5955099")),
+            ("TotalSuspendedDuration", text(TextTag::TS, "PT5H12M33S")),
+            ("TotalFailedDuration", Value::Nil),
+            // Exchange 2013's name of the content-indexing stall.
+            ("TotalStalledDueToCIDuration", enhanced(6_000_000_000)),
+            ("TotalStalledDueToWriteThrottle", text(TextTag::S, "00:10:00")),
+            ("TotalArchiveSize", obj(Some("2 GB (2,147,483,648 bytes)"), vec![])),
+            ("BytesTransferred", obj(Some("1.5 GB (1,610,612,736 bytes)"), vec![])),
+            ("PercentComplete", Value::Int(IntTag::I32, 95)),
+            ("SourceServer", text(TextTag::S, "EXCH01.contoso.com")),
+            ("MRSServerName", text(TextTag::S, "AM6PR04MB5191.eurprd04.prod.outlook.com")),
+            ("StartTimestamp", text(TextTag::DT, "2024-05-14T08:00:00Z")),
+        ]);
+        let d = &s.durations;
+        assert_eq!(d.in_progress, Some(3600.0));
+        assert_eq!(d.overall, Some(93_784.5));
+        assert!((d.queued.unwrap() - 2742.5955099).abs() < 1e-9);
+        assert_eq!(d.suspended, Some(18_753.0));
+        assert_eq!(d.failed, None);
+        assert_eq!(d.stall(StallBucket::ContentIndexing), Some(600.0));
+        assert_eq!(d.stall(StallBucket::TargetThrottle), Some(600.0));
+        assert_eq!(d.stall(StallBucket::SourceCpu), None);
+        assert_eq!(s.archive_size, Some(2_147_483_648));
+        assert_eq!(s.bytes_transferred, Some(1_610_612_736));
+        assert_eq!(s.percent_complete, Some(95));
+        assert_eq!(s.source_server.as_deref(), Some("EXCH01.contoso.com"));
+        assert!(s.mrs_server.is_some() && s.start.is_some() && s.completion.is_none());
+        assert!(
+            stats_of(vec![("DisplayName", text(TextTag::S, "x"))]).durations
+                == MoveDurations::default()
+        );
+    }
+
+    #[test]
+    fn sessions_structured_with_flattened_members_and_flattened_whole() {
+        let duration_info = |secs: &str| obj(None, vec![("Duration", text(TextTag::TS, secs))]);
+        let structured = obj(
+            None,
+            vec![
+                ("TotalTimeProcessingMessages", text(TextTag::TS, "PT10M")),
+                // TotalDuration missing: the sum of Durations.
+                (
+                    "SourceProviderInfo",
+                    obj(
+                        None,
+                        vec![(
+                            "Durations",
+                            list(vec![duration_info("PT1H"), duration_info("PT30M")]),
+                        )],
+                    ),
+                ),
+                // A member flattened to its text inside a structured session.
+                ("DestinationProviderInfo", text(TextTag::S, "Total Execution Time: 00:20:00")),
+                (
+                    "SourceLatencyInfo",
+                    obj(
+                        None,
+                        vec![
+                            ("Average", Value::Int(IntTag::I32, 120)),
+                            ("NumberOfLatencySamplingCalls", Value::Int(IntTag::I32, 40)),
+                        ],
+                    ),
+                ),
+                (
+                    "DestinationLatencyInfo",
+                    text(
+                        TextTag::S,
+                        "Current: 0ms, Avg:0ms, NumberOfLatencySamplingCalls:0, Min:2147483647ms, Max: -2147483648ms",
+                    ),
+                ),
+            ],
+        );
+        let report = obj(
+            None,
+            vec![
+                ("SessionStatistics", structured),
+                (
+                    "ArchiveSessionStatistics",
+                    text(
+                        TextTag::S,
+                        "Microsoft.Exchange.MailboxReplicationService.SessionStatistics",
+                    ),
+                ),
+            ],
+        );
+        let s = stats_of(vec![("Report", report)]);
+        let p = s.primary_session.unwrap();
+        assert_eq!(p.word_breaking, Some(600.0));
+        assert_eq!(p.source_provider, Some(5400.0));
+        assert_eq!(p.destination_provider, Some(1200.0));
+        assert_eq!(p.source_latency, Latency { average_ms: Some(120.0), samples: Some(40) });
+        assert_eq!(p.destination_latency.samples, Some(0));
+        assert_eq!(s.archive_session, None, "a session flattened to its type name says nothing");
+    }
+
+    #[test]
+    fn progress_lines_from_structured_entries_and_from_text() {
+        let entry = |time: &str, msg: &str| {
+            obj(
+                Some("ignored"),
+                vec![("CreationTime", text(TextTag::DT, time)), ("Message", text(TextTag::S, msg))],
+            )
+        };
+        let report = obj(
+            None,
+            vec![(
+                "Entries",
+                list(vec![
+                    entry("2024-06-11T18:00:00Z", "Stage: LoadingMessages. Percent complete: 20."),
+                    entry(
+                        "2024-06-11T18:30:00.25Z",
+                        "Copy progress: 10/20 messages, 1 KB (1,024 bytes)/2 KB (2,048 bytes).",
+                    ),
+                    entry(
+                        "2024-06-11T19:00:02.089539Z",
+                        "Request is no longer stalled and will continue.",
+                    ),
+                ]),
+            )],
+        );
+        let s = stats_of(vec![("Report", report)]);
+        assert_eq!(s.events.len(), 2);
+        assert_eq!(
+            s.events[0].time.map(crate::time::iso_utc_ticks).as_deref(),
+            Some("2024-06-11T18:30:00.25Z")
+        );
+        assert_eq!(s.events[0].event, LogEvent::Copied { messages: 10, bytes: Some(1024) });
+        assert_eq!(s.events[1].event, LogEvent::Unstalled);
+
+        // The report only as text (en-GB times: 13/06 says day first).
+        let log = "11/06/2024 18:00:00 [AM6PR04MB5191] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a request throttling state 'StalledDueToTarget_Processor'.\r\n\
+                   13/06/2024 07:00:00 [AM6PR04MB5191] Copy progress: 5/9 messages, 512 B (512 bytes)/1 KB (1,024 bytes).\r\n";
+        let s = stats_of(vec![("Report", text(TextTag::S, log))]);
+        assert_eq!(
+            s.events.iter().map(|e| e.time.map(crate::time::iso_utc_ticks)).collect::<Vec<_>>(),
+            [Some("2024-06-11T18:00:00Z".to_string()), Some("2024-06-13T07:00:00Z".to_string())]
+        );
+        assert_eq!(
+            s.events[0].event,
+            LogEvent::Stalled { side: Side::Target, reason: "Processor".into() }
+        );
+        // Entries flattened to strings.
+        let report = obj(
+            None,
+            vec![(
+                "Entries",
+                list(vec![text(
+                    TextTag::S,
+                    "5/14/2024 8:00:49 AM [AM6PR04MB5191] Copy progress: 1200/1200 messages, 2 GB (2,147,483,648 bytes)/2 GB (2,147,483,648 bytes).",
+                )]),
+            )],
+        );
+        let s = stats_of(vec![("Report", report)]);
+        assert_eq!(
+            s.events[0].time.map(crate::time::iso_utc_ticks).as_deref(),
+            Some("2024-05-14T08:00:49Z")
+        );
+    }
 }

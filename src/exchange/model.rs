@@ -42,6 +42,235 @@ keyed_enum! {
     }
 }
 
+keyed_enum! {
+    /// A side of a move: where a principal error or a stall is.
+    pub enum Side {
+        /// The source (the source forest, on-premises for an onboarding).
+        Source = "source",
+        /// The target (the target forest, Exchange Online for an onboarding).
+        Target = "target",
+    }
+}
+
+keyed_enum! {
+    /// The nine `TotalStalledDueTo…` durations of a move, in output order.
+    pub enum StallBucket {
+        /// Waiting for content indexing to catch up (target).
+        ContentIndexing = "content_indexing",
+        /// Waiting for replication to the database copies (target).
+        MdbReplication = "mdb_replication",
+        /// Waiting for a locked mailbox.
+        MailboxLocked = "mailbox_locked",
+        /// Source CPU (`ReadCpu`).
+        SourceCpu = "source_cpu",
+        /// Target CPU (`WriteCpu`).
+        TargetCpu = "target_cpu",
+        /// A source resource of unknown kind (`ReadUnknown`).
+        SourceUnknown = "source_unknown",
+        /// A target resource of unknown kind (`WriteUnknown`).
+        TargetUnknown = "target_unknown",
+        /// Source throttling (`ReadThrottle`).
+        SourceThrottle = "source_throttle",
+        /// Target throttling (`WriteThrottle`).
+        TargetThrottle = "target_throttle",
+    }
+}
+
+impl StallBucket {
+    /// The statistics properties that hold it (current name first, then the
+    /// Exchange 2013 one).
+    pub fn properties(self) -> &'static [&'static str] {
+        match self {
+            StallBucket::ContentIndexing => {
+                &["TotalStalledDueToContentIndexingDuration", "TotalStalledDueToCIDuration"]
+            }
+            StallBucket::MdbReplication => {
+                &["TotalStalledDueToMdbReplicationDuration", "TotalStalledDueToHADuration"]
+            }
+            StallBucket::MailboxLocked => &["TotalStalledDueToMailboxLockedDuration"],
+            StallBucket::SourceCpu => &["TotalStalledDueToReadCpu"],
+            StallBucket::TargetCpu => &["TotalStalledDueToWriteCpu"],
+            StallBucket::SourceUnknown => &["TotalStalledDueToReadUnknown"],
+            StallBucket::TargetUnknown => &["TotalStalledDueToWriteUnknown"],
+            StallBucket::SourceThrottle => &["TotalStalledDueToReadThrottle"],
+            StallBucket::TargetThrottle => &["TotalStalledDueToWriteThrottle"],
+        }
+    }
+
+    /// The side whose resources it waits for (a locked mailbox is the
+    /// source's, as Exchange 2013's `StalledDueToMailboxLock` says).
+    pub fn side(self) -> Side {
+        match self {
+            StallBucket::ContentIndexing
+            | StallBucket::MdbReplication
+            | StallBucket::TargetCpu
+            | StallBucket::TargetUnknown
+            | StallBucket::TargetThrottle => Side::Target,
+            StallBucket::MailboxLocked
+            | StallBucket::SourceCpu
+            | StallBucket::SourceUnknown
+            | StallBucket::SourceThrottle => Side::Source,
+        }
+    }
+
+    /// How people read it: `content indexing`, `source CPU`.
+    pub fn title(self) -> &'static str {
+        match self {
+            StallBucket::ContentIndexing => "content indexing",
+            StallBucket::MdbReplication => "MDB replication",
+            StallBucket::MailboxLocked => "mailbox locked",
+            StallBucket::SourceCpu => "source CPU",
+            StallBucket::TargetCpu => "target CPU",
+            StallBucket::SourceUnknown => "source unknown",
+            StallBucket::TargetUnknown => "target unknown",
+            StallBucket::SourceThrottle => "source throttle",
+            StallBucket::TargetThrottle => "target throttle",
+        }
+    }
+}
+
+/// The durations of a move, in seconds (`None`: not in the export).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MoveDurations {
+    /// OverallDuration.
+    pub overall: Option<f64>,
+    /// TotalInProgressDuration: the time the job ran.
+    pub in_progress: Option<f64>,
+    /// TotalQueuedDuration.
+    pub queued: Option<f64>,
+    /// TotalSuspendedDuration.
+    pub suspended: Option<f64>,
+    /// TotalFailedDuration.
+    pub failed: Option<f64>,
+    /// TotalTransientFailureDuration.
+    pub transient_failure: Option<f64>,
+    /// TotalIdleDuration.
+    pub idle: Option<f64>,
+    /// TotalStalledDuration (migration users: all stalls in one).
+    pub stalled: Option<f64>,
+    /// The nine stall buckets, by [`StallBucket`] index.
+    pub stalls: [Option<f64>; 9],
+}
+
+impl MoveDurations {
+    /// One stall bucket.
+    pub fn stall(&self, b: StallBucket) -> Option<f64> {
+        self.stalls[crate::keyed::Keyed::index(b)]
+    }
+
+    /// Whether the export carries any of them.
+    pub fn any(&self) -> bool {
+        [
+            self.overall,
+            self.in_progress,
+            self.queued,
+            self.suspended,
+            self.failed,
+            self.transient_failure,
+            self.idle,
+            self.stalled,
+        ]
+        .iter()
+        .chain(&self.stalls)
+        .any(Option::is_some)
+    }
+}
+
+/// A `LatencyInfo`: the latency of no-op calls to the other side's MRSProxy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Latency {
+    /// `Average`, in milliseconds.
+    pub average_ms: Option<f64>,
+    /// `NumberOfLatencySamplingCalls` (0: an empty LatencyInfo, no latency).
+    pub samples: Option<u64>,
+}
+
+/// What a `SessionStatistics` (primary or archive session) says about time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SessionStats {
+    /// Time in source provider calls (`SourceProviderInfo.TotalDuration`, or
+    /// the sum of its `Durations`), in seconds.
+    pub source_provider: Option<f64>,
+    /// Time in destination provider calls, in seconds.
+    pub destination_provider: Option<f64>,
+    /// Content-indexing word breaking (`TotalTimeProcessingMessages`), in seconds.
+    pub word_breaking: Option<f64>,
+    /// `SourceLatencyInfo`.
+    pub source_latency: Latency,
+    /// `DestinationLatencyInfo`.
+    pub destination_latency: Latency,
+}
+
+impl SessionStats {
+    /// Whether anything was read (a session flattened to its type name holds nothing).
+    pub fn is_empty(&self) -> bool {
+        *self == SessionStats::default()
+    }
+}
+
+/// A report log line about the move's progress (`move-performance.md` §6).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum LogEvent {
+    /// A stall starts: `… is stalled because …`, or a relinquish with a
+    /// `'StalledDueTo…'` throttling state.
+    Stalled {
+        /// Whose resources it waits for.
+        side: Side,
+        /// The agent or the state's reason, verbatim.
+        reason: String,
+    },
+    /// `Request is no longer stalled and will continue.`
+    Unstalled,
+    /// `Copy progress: N/M messages, X/Y.`
+    Copied {
+        /// Messages copied so far (N).
+        messages: u64,
+        /// Bytes copied so far (of X), when it says.
+        bytes: Option<u64>,
+    },
+}
+
+/// A [`LogEvent`] and when it was logged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MoveEvent {
+    /// The entry's time: ticks (100 ns) since the Unix epoch, UTC; `None`
+    /// when the entry's text gives no time that can be read for certain.
+    pub time: Option<i64>,
+    /// What it says.
+    pub event: LogEvent,
+}
+
+/// What a move's statistics and report say about its speed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MoveStats {
+    /// The durations.
+    pub durations: MoveDurations,
+    /// TotalArchiveSize in bytes.
+    pub archive_size: Option<u64>,
+    /// EstimatedTotalTransferSize in bytes (migration users).
+    pub estimated_transfer_size: Option<u64>,
+    /// BytesTransferred (retries included).
+    pub bytes_transferred: Option<u64>,
+    /// PercentComplete (PercentageComplete for migration users).
+    pub percent_complete: Option<u64>,
+    /// StartTimestamp (xsd text).
+    pub start: Option<String>,
+    /// CompletionTimestamp (xsd text; absent until complete).
+    pub completion: Option<String>,
+    /// LastUpdateTimestamp (xsd text).
+    pub last_update: Option<String>,
+    /// SourceServer.
+    pub source_server: Option<String>,
+    /// MRSServerName.
+    pub mrs_server: Option<String>,
+    /// `Report.SessionStatistics`, when it says anything.
+    pub primary_session: Option<SessionStats>,
+    /// `Report.ArchiveSessionStatistics`, when it says anything.
+    pub archive_session: Option<SessionStats>,
+    /// The progress lines of the report's entry log, in order.
+    pub events: Vec<MoveEvent>,
+}
+
 /// A failure record (`FailureRec`), structured or parsed from its text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Failure {
@@ -201,6 +430,9 @@ pub struct Mailbox {
     /// The last stage a text report logs (`LoadingMessages`, …) and its
     /// percent complete.
     pub stage: Option<(String, Option<u8>)>,
+    /// Durations, sizes, servers, sessions and progress lines: what the
+    /// performance analysis reads.
+    pub stats: MoveStats,
     /// The report contained an `AcceptLargeDataLoss` line.
     pub large_data_loss_accepted: bool,
     /// Bad, large and skipped items, each event once.

@@ -13,9 +13,9 @@
 //! parsers as a flattened XML report's entries), failures, the last stage
 //! and the final state, and whatever `Format-List` fields precede the log.
 
-use super::access::byte_count;
 use super::model::{Failure, Limit, Mailbox, SourceType};
 use super::stamp::{self, DayOrder, Parsed};
+use super::text::byte_count;
 use super::text::{self, LogEntry};
 
 /// Lines read before a text counts as no report (a header is short).

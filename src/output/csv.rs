@@ -58,6 +58,7 @@ fn cell_text<'a>(cell: &'a Cell<'_>, opts: CsvOptions) -> Cow<'a, str> {
         // Excel reads `2024-05-14 07:01:02` as a date and time.
         Cell::Time(t) => Cow::Owned(crate::time::utc_text(*t)),
         Cell::Number(n) => Cow::Owned(n.to_string()),
+        Cell::Decimal(v) => Cow::Owned(crate::analysis::performance::round3(*v).to_string()),
         Cell::Flag(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
         Cell::Limit(l) => render::limit(*l),
         Cell::Empty => Cow::Borrowed(""),
@@ -100,5 +101,7 @@ mod tests {
         assert_eq!(cell_text(&Cell::Text("=1+1".into()), o), "'=1+1");
         assert_eq!(cell_text(&Cell::Time(0), o), "1970-01-01 00:00:00");
         assert_eq!(cell_text(&Cell::Flag(true), o), "TRUE");
+        assert_eq!(cell_text(&Cell::Decimal(0.80649), o), "0.806");
+        assert_eq!(cell_text(&Cell::Decimal(90.0), o), "90");
     }
 }

@@ -53,6 +53,7 @@ fn cell_json(c: &Cell<'_>) -> Json {
     match c {
         Cell::Text(s) => Json::String(s.to_string()),
         Cell::Number(n) => Json::from(*n),
+        Cell::Decimal(v) => Json::from(crate::analysis::performance::round3(*v)),
         Cell::Time(t) => Json::String(crate::time::iso_utc(*t)),
         Cell::Flag(b) => Json::Bool(*b),
         Cell::Limit(Limit::Count(n)) => Json::from(*n),

@@ -1,8 +1,9 @@
 //! The exported tables as Parquet files (one per table), through polars.
 //!
 //! Same tables and column names as the CSV export. Count and size columns
-//! are `UInt64`, times ISO 8601 UTC text, everything else `String` (limits
-//! stay text: a limit can be `unlimited`); empty cells are nulls. Text is written as it is: formula
+//! are `UInt64`, figures with a fraction (hours, percentages, rates)
+//! `Float64` as computed, times ISO 8601 UTC text, everything else `String`
+//! (limits stay text: a limit can be `unlimited`); empty cells are nulls. Text is written as it is: formula
 //! neutralisation is a spreadsheet concern of the CSV export only. A table's
 //! columns are built in memory before the file is written (Parquet is
 //! columnar), so this output holds one table at a time.
@@ -12,7 +13,7 @@ use std::io;
 use polars::prelude::*;
 
 use super::Exporter;
-use super::tabular::{Cell, Table, tables};
+use super::tabular::{Cell, Kind, Table, tables};
 use super::target::Destination;
 use crate::pipeline::Run;
 use crate::render;
@@ -35,6 +36,7 @@ impl Exporter for Parquet {
 
 enum Values {
     Numbers(Vec<Option<u64>>),
+    Decimals(Vec<Option<f64>>),
     Texts(Vec<Option<String>>),
 }
 
@@ -43,6 +45,7 @@ fn text_of(cell: &Cell<'_>) -> Option<String> {
         Cell::Text(s) => Some(s.to_string()),
         Cell::Time(t) => Some(crate::time::iso_utc(*t)),
         Cell::Number(n) => Some(n.to_string()),
+        Cell::Decimal(v) => Some(v.to_string()),
         Cell::Flag(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
         Cell::Limit(l) => Some(render::limit(*l).into_owned()),
         Cell::Empty => None,
@@ -54,8 +57,10 @@ fn frame(run: &Run, table: &Table) -> io::Result<DataFrame> {
     let mut columns: Vec<Values> = table
         .columns
         .iter()
-        .map(|c| {
-            if c.kind.is_number() { Values::Numbers(Vec::new()) } else { Values::Texts(Vec::new()) }
+        .map(|c| match c.kind {
+            Kind::Decimal => Values::Decimals(Vec::new()),
+            k if k.is_number() => Values::Numbers(Vec::new()),
+            _ => Values::Texts(Vec::new()),
         })
         .collect();
     let mut height = 0;
@@ -65,6 +70,10 @@ fn frame(run: &Run, table: &Table) -> io::Result<DataFrame> {
             match values {
                 Values::Numbers(v) => v.push(match cell {
                     Cell::Number(n) => Some(*n),
+                    _ => None,
+                }),
+                Values::Decimals(v) => v.push(match cell {
+                    Cell::Decimal(x) => Some(*x),
                     _ => None,
                 }),
                 Values::Texts(v) => v.push(text_of(cell)),
@@ -78,6 +87,7 @@ fn frame(run: &Run, table: &Table) -> io::Result<DataFrame> {
         .zip(columns)
         .map(|(c, values)| match values {
             Values::Numbers(v) => Column::new(c.name.as_ref().into(), v),
+            Values::Decimals(v) => Column::new(c.name.as_ref().into(), v),
             Values::Texts(v) => Column::new(c.name.as_ref().into(), v),
         })
         .collect();

@@ -217,7 +217,7 @@ mod tests {
             ..Mailbox::default()
         };
         let a = analyse(m, "in\nput.xml", Keep::default());
-        Run::new(Vec::new(), vec![a]).unwrap()
+        Run::new(Vec::new(), vec![a], Default::default()).unwrap()
     }
 
     #[test]

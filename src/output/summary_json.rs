@@ -1,5 +1,7 @@
 //! The `--format json` output: one `mrs-triage.summary.v1` document (the
 //! contract in the README), serialised from the run as it is written.
+//! Performance figures are written with 3 decimals (their types' own
+//! serialisation).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -9,8 +11,8 @@ use serde::{Serialize, Serializer};
 use super::Exporter;
 use super::target::Destination;
 use crate::analysis::{
-    CategoryCounts, ClassCounts, FailingLimit, GroupRow, InputSummary, MailboxAnalysis,
-    PrincipalSummary, Totals, Verdict,
+    CategoryCounts, ClassCounts, FailingLimit, GroupPerformance, GroupRow, InputSummary,
+    MailboxAnalysis, Performance, PrincipalSummary, ServerRow, Totals, Verdict,
 };
 use crate::exchange::batch_csv::BatchReport;
 use crate::exchange::model::Limit;
@@ -41,8 +43,9 @@ struct Document<'a> {
     inputs: &'a [InputSummary],
     mailboxes: Mailboxes<'a>,
     principals: Principals<'a>,
-    batches: &'a [GroupRow],
+    batches: Batches<'a>,
     folders: &'a [GroupRow],
+    servers: &'a [ServerRow],
     totals: &'a Totals,
 }
 
@@ -55,8 +58,9 @@ impl<'a> Document<'a> {
             inputs: &a.inputs,
             mailboxes: Mailboxes(run),
             principals: Principals(run),
-            batches: &a.batches,
+            batches: Batches(run),
             folders: &a.folders,
+            servers: &a.servers,
             totals: &a.totals,
         }
     }
@@ -69,6 +73,23 @@ impl Serialize for Mailboxes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.mailboxes().map(|(a, steps)| MailboxJson::new(a, steps)))
     }
+}
+
+/// The batches, each with its performance.
+struct Batches<'a>(&'a Run);
+
+impl Serialize for Batches<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.analysis.batches().map(|(row, p)| BatchJson { row, performance: p }))
+    }
+}
+
+/// One batch: the roll-up plus its performance.
+#[derive(Serialize)]
+struct BatchJson<'a> {
+    #[serde(flatten)]
+    row: &'a GroupRow,
+    performance: Option<&'a GroupPerformance>,
 }
 
 /// The principals with their next steps.
@@ -127,6 +148,7 @@ struct MailboxJson<'a> {
     stage: Option<&'a str>,
     stage_percent_complete: Option<u8>,
     batch_report: Option<&'a BatchReport>,
+    performance: Option<&'a Performance>,
     suggestions: &'a [Suggestion],
 }
 
@@ -166,6 +188,7 @@ impl<'a> MailboxJson<'a> {
             stage: m.stage.as_ref().map(|(s, _)| s.as_str()),
             stage_percent_complete: m.stage.as_ref().and_then(|(_, p)| *p),
             batch_report: a.batch_report.as_ref(),
+            performance: a.performance.as_ref(),
             suggestions,
         }
     }

@@ -1,7 +1,10 @@
 //! The terminal summary: a row per mailbox (bad items by class, verdict, the
-//! limit that failed, the suggested BadItemLimit), the totals, the batch and
-//! folder roll-ups, the top principals, the failure types, and each
-//! mailbox's most urgent next step (every step with `--steps`).
+//! limit that failed, the suggested BadItemLimit), the totals, each move's
+//! performance (when the export carries durations), the batch and folder
+//! roll-ups, the top principals, the failure types, and each mailbox's most
+//! urgent next step (every step with `--steps`). `perf` shows only the
+//! performance: per mailbox, per batch and per server, the stalls the
+//! reports tell, and the performance next steps.
 //!
 //! Tables fit the width they are given: words are never split (a cell wraps
 //! between words), and a table whose words cannot fit side by side is shown
@@ -17,10 +20,12 @@ pub use super::grid::TableStyle;
 use super::grid::{Grid, Text, wrap};
 use super::target::Destination;
 use crate::analysis::verdict::EXO_SOURCE_PRINCIPAL_LIMIT;
-use crate::analysis::{FailingLimit, GroupRow, MailboxAnalysis, Verdict};
+use crate::analysis::{
+    Analysis, FailingLimit, GroupPerformance, GroupRow, Health, MailboxAnalysis, ServerKey, Verdict,
+};
 use crate::pipeline::Run;
 use crate::remediate::{Command, Severity, Suggestion};
-use crate::render::{self, NONE, plural};
+use crate::render::{self, NONE, figure, percent, plural};
 
 /// Most principals listed (the JSON has them all).
 const PRINCIPALS_SHOWN: usize = 15;
@@ -34,6 +39,16 @@ pub struct Terminal(pub TableStyle);
 impl Exporter for Terminal {
     fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
         out.stream("summary.txt", &mut |w| write(w, run, self.0))
+    }
+}
+
+/// The `perf` exporter: the performance tables only.
+#[derive(Debug, Clone, Copy)]
+pub struct Perf(pub TableStyle);
+
+impl Exporter for Perf {
+    fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
+        out.stream("performance.txt", &mut |w| write_performance(w, run, self.0))
     }
 }
 
@@ -136,6 +151,11 @@ pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()
     );
     writeln!(out, "{}", wrap(&line, "", usize::from(style.width)))?;
 
+    if analysis.has_performance() {
+        writeln!(out)?;
+        mailbox_performance(out, analysis, style)?;
+    }
+
     // Roll-ups only say something when there is more than one group.
     if analysis.batches.len() > 1 {
         write_groups(out, style, "Batches", "Batch", &analysis.batches)?;
@@ -210,6 +230,237 @@ pub fn write(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()
         f.write(out, style)?;
     }
     if style.steps { write_all_steps(out, run, style) } else { write_next_step(out, run, style) }
+}
+
+fn health_color(h: Health) -> Color {
+    match h {
+        Health::Healthy => Color::Green,
+        Health::Warning => Color::Yellow,
+        Health::Critical => Color::Red,
+    }
+}
+
+fn health(h: Health) -> Text {
+    Text { text: h.key().into(), color: Some(health_color(h)) }
+}
+
+/// Per mailbox with performance data: size, transfer rate, efficiency, the
+/// shares of the in-progress time, the grade and the bottleneck.
+fn mailbox_performance(
+    out: &mut dyn Write,
+    analysis: &Analysis,
+    style: TableStyle,
+) -> io::Result<()> {
+    writeln!(out, "Performance (shares of the in-progress time)")?;
+    let mut full = Grid::new(
+        &[
+            "Mailbox",
+            "Size",
+            "Rate GB/h",
+            "Efficiency",
+            "Source side",
+            "Destination side",
+            "Stalls",
+            "Health",
+            "Bottleneck",
+        ],
+        &[false, true, true, true, true, true, true, false, false],
+    );
+    let mut compact = Grid::new(
+        &["Mailbox", "Size", "Rate GB/h", "Stalls", "Health", "Bottleneck"],
+        &[false, true, true, true, false, false],
+    );
+    for a in &analysis.mailboxes {
+        let Some(p) = &a.performance else { continue };
+        let label = style.text(&a.label()).into_owned();
+        let size = p.mailbox_bytes.map_or_else(|| NONE.into(), render::size);
+        let rate = figure(p.transfer_rate_gb_per_hour, 2);
+        let bottleneck = p.assessment.bottleneck.map_or(NONE, |b| b.key());
+        full.push(vec![
+            Text::plain(label.clone()),
+            Text::plain(size.clone()),
+            Text::plain(rate.clone()),
+            Text::plain(percent(p.figures.efficiency_percent)),
+            Text::plain(percent(p.figures.source_side_percent)),
+            Text::plain(percent(p.figures.destination_side_percent)),
+            Text::plain(percent(p.figures.stall_percent)),
+            health(p.assessment.health),
+            Text::plain(bottleneck),
+        ]);
+        compact.push(vec![
+            Text::plain(label),
+            Text::plain(size),
+            Text::plain(rate),
+            Text::plain(percent(p.figures.stall_percent)),
+            health(p.assessment.health),
+            Text::plain(bottleneck),
+        ]);
+    }
+    Grid::write_first_fitting(&[full, compact], out, style)
+}
+
+/// Groups of moves (batches, or servers) with their performance.
+fn group_performance(
+    out: &mut dyn Write,
+    style: TableStyle,
+    title: &str,
+    key: &'static str,
+    rows: &[(String, &GroupPerformance)],
+) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{title}")?;
+    let mut full = Grid::new(
+        &[
+            key,
+            "Moves",
+            "Kept",
+            "GB transferred",
+            "Complete",
+            "Rate GB/h (min-max)",
+            "Throughput GB/h",
+            "Stalls",
+            "Health",
+            "Bottleneck",
+        ],
+        &[false, true, true, true, true, true, true, true, false, false],
+    );
+    let mut compact = Grid::new(
+        &[key, "Moves", "Rate GB/h", "Stalls", "Health", "Bottleneck"],
+        &[false, true, true, true, false, false],
+    );
+    for (name, p) in rows {
+        let name = if name.is_empty() { "(none)".into() } else { style.text(name) };
+        let rate = figure(p.avg_transfer_rate_gb_per_hour, 2);
+        let range = match (p.min_transfer_rate_gb_per_hour, p.max_transfer_rate_gb_per_hour) {
+            (Some(lo), Some(hi)) => format!("{rate} ({lo:.2}-{hi:.2})"),
+            _ => rate.clone(),
+        };
+        let bottleneck = p.assessment.bottleneck.map_or(NONE, |b| b.key());
+        full.push(vec![
+            Text::plain(name.clone()),
+            Text::plain(p.mailboxes.to_string()),
+            Text::plain(p.kept_moves.to_string()),
+            Text::plain(figure(p.total_gb_transferred, 1)),
+            Text::plain(percent(p.percent_complete)),
+            Text::plain(range),
+            Text::plain(figure(p.throughput_gb_per_hour, 2)),
+            Text::plain(percent(p.figures.stall_percent)),
+            health(p.assessment.health),
+            Text::plain(bottleneck),
+        ]);
+        compact.push(vec![
+            Text::plain(name),
+            Text::plain(p.mailboxes.to_string()),
+            Text::plain(rate),
+            Text::plain(percent(p.figures.stall_percent)),
+            health(p.assessment.health),
+            Text::plain(bottleneck),
+        ]);
+    }
+    Grid::write_first_fitting(&[full, compact], out, style)
+}
+
+/// `perf`: every move's performance, then each batch's and server's, the
+/// stalls the reports tell, and the performance next steps.
+pub fn write_performance(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Result<()> {
+    let analysis = &run.analysis;
+    let width = usize::from(style.width).max(40);
+    if !analysis.has_performance() {
+        let note = "No move in the inputs carries durations (OverallDuration, Total…Duration): \
+                    there is nothing to measure.";
+        return writeln!(out, "{}", wrap(&style.own(note), "", width));
+    }
+    mailbox_performance(out, analysis, style)?;
+    let kept = format!(
+        "rates, shares and latencies of the kept moves: the fastest {}% of those that ran",
+        analysis.percentile.get()
+    );
+    let batches: Vec<(String, &GroupPerformance)> =
+        analysis.batches().filter_map(|(g, p)| Some((g.key.clone(), p?))).collect();
+    if !batches.is_empty() {
+        group_performance(out, style, &format!("Batches ({kept})"), "Batch", &batches)?;
+    }
+    for by in ServerKey::ALL {
+        let rows: Vec<(String, &GroupPerformance)> = analysis
+            .servers
+            .iter()
+            .filter(|s| s.by == *by)
+            .filter_map(|s| Some((s.key.clone(), s.performance.as_ref()?)))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let (title, key) = match by {
+            ServerKey::SourceServer => ("Source servers", "SourceServer"),
+            ServerKey::MrsServer => ("MRS servers", "MRSServerName"),
+        };
+        group_performance(out, style, title, key, &rows)?;
+    }
+    write_stalls(out, analysis, style)?;
+    let mut any = false;
+    for (a, steps) in run.mailboxes() {
+        for s in steps.iter().filter(|s| s.id.is_performance_step()) {
+            if !any {
+                writeln!(out)?;
+                writeln!(out, "Performance next steps")?;
+                any = true;
+            }
+            let line = format!(
+                "{}: {} {}: {}",
+                style.text(&a.label()),
+                severity_tag(s.severity, false),
+                s.id,
+                style.text(&s.finding)
+            );
+            writeln!(out, "{}", wrap(&line, "", width))?;
+        }
+    }
+    if any {
+        writeln!(out)?;
+        let hint = "What each step means and its commands: mrs-triage INPUT... --steps, or the \
+                    report page: --html report.html";
+        writeln!(out, "{}", wrap(hint, "", width))?;
+    }
+    Ok(())
+}
+
+/// The stalls StatusDetail shows now and those the report logs tell.
+fn write_stalls(out: &mut dyn Write, analysis: &Analysis, style: TableStyle) -> io::Result<()> {
+    let width = usize::from(style.width).max(40);
+    let mut any = false;
+    for a in &analysis.mailboxes {
+        let Some(p) = &a.performance else { continue };
+        if p.stalled_now.is_none() && p.stall_episodes.is_empty() {
+            continue;
+        }
+        if !any {
+            writeln!(out)?;
+            writeln!(out, "Stalls")?;
+            any = true;
+        }
+        let mut parts = Vec::new();
+        if let Some(now) = &p.stalled_now {
+            parts.push(format!("stalled now on the {} ({})", now.side, style.text(&now.reason)));
+        }
+        if !p.stall_episodes.is_empty() {
+            let open = p.stall_episodes.iter().filter(|e| e.end.is_none()).count();
+            let hours = p.logged_stall_hours().map_or_else(String::new, |h| format!(", {h:.1} h"));
+            let open = if open > 0 { format!(", {open} still open") } else { String::new() };
+            let reasons: Vec<String> = p
+                .stall_episodes
+                .iter()
+                .map(|e| format!("{} {}", e.side, style.text(&e.reason)))
+                .collect();
+            parts.push(format!(
+                "{} in the log{hours}{open}: {}",
+                plural(p.stall_episodes.len() as u64, "stall episode", "stall episodes"),
+                render::some_of(reasons.iter().map(String::as_str), 4)
+            ));
+        }
+        let line = format!("{}: {}", style.text(&a.label()), parts.join("; "));
+        writeln!(out, "{}", wrap(&line, "", width))?;
+    }
+    Ok(())
 }
 
 fn severity_tag(s: Severity, color: bool) -> String {

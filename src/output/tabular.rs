@@ -1,16 +1,18 @@
 //! The exported tables (mailboxes, bad items, principals, failures, batches,
-//! folders) as one typed model: each column is declared once with its name
-//! and kind, and CSV, Parquet, the export JSON, NDJSON and the workbook
-//! (one sheet per table) all render the same rows from it. Rows are
-//! produced one at a time from the run, so a streaming format never holds a
-//! whole table.
+//! folders, performance per mailbox and per batch and server) as one typed
+//! model: each column is declared once with its name and kind, and CSV,
+//! Parquet, the export JSON, NDJSON and the workbook (one sheet per table)
+//! all render the same rows from it. Rows are produced one at a time from
+//! the run, so a streaming format never holds a whole table.
 
 use std::borrow::Cow;
 use std::io;
 
+use crate::analysis::performance::{Assessment, Figures};
 use crate::analysis::{Category, Class, GroupRow, Verdict};
-use crate::exchange::model::Limit;
+use crate::exchange::model::{Limit, StallBucket};
 use crate::pipeline::Run;
+use crate::time::TICKS_PER_SECOND;
 
 /// What a column holds, which decides how each format writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub enum Kind {
     Count,
     /// A size in bytes.
     Bytes,
+    /// A figure we computed that has a fraction (hours, percentages, rates,
+    /// latencies): written with at most 3 decimals.
+    Decimal,
     /// A time in UTC (empty when the export gives none in UTC).
     Time,
     /// A yes/no.
@@ -85,6 +90,8 @@ pub enum Cell<'a> {
     Text(Cow<'a, str>),
     /// A number (counts and bytes).
     Number(u64),
+    /// A figure with a fraction.
+    Decimal(f64),
     /// A time, in seconds since the Unix epoch, UTC.
     Time(i64),
     /// A yes/no.
@@ -123,6 +130,23 @@ impl From<Option<u64>> for Cell<'_> {
     fn from(n: Option<u64>) -> Self {
         n.map_or(Cell::Empty, Cell::Number)
     }
+}
+
+impl From<Option<f64>> for Cell<'_> {
+    fn from(v: Option<f64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Decimal)
+    }
+}
+
+impl From<bool> for Cell<'_> {
+    fn from(b: bool) -> Self {
+        Cell::Flag(b)
+    }
+}
+
+/// A time in ticks as a [`Cell::Time`] (whole seconds).
+fn ticks_cell<'a>(ticks: Option<i64>) -> Cell<'a> {
+    ticks.map_or(Cell::Empty, |t| Cell::Time(t.div_euclid(TICKS_PER_SECOND)))
 }
 
 impl From<Limit> for Cell<'_> {
@@ -221,7 +245,205 @@ pub fn tables() -> Vec<Table> {
         failures(),
         groups("batches", "batch", "Batch"),
         groups("folders", "folder", "Folder"),
+        performance(),
+        batch_performance(),
     ]
+}
+
+fn decimal(name: &'static str) -> Column {
+    col(name, Kind::Decimal)
+}
+
+/// The columns of [`Figures`], then of an [`Assessment`]'s grade and
+/// bottleneck (`Throttled` follows each table's own figures).
+fn figure_columns() -> Vec<Column> {
+    let mut columns = vec![
+        decimal("EfficiencyPercent"),
+        decimal("SourceSidePercent"),
+        decimal("DestinationSidePercent"),
+        decimal("WordBreakingPercent"),
+        decimal("TransientFailurePercent"),
+        decimal("IdlePercent"),
+    ];
+    columns.extend(StallBucket::ALL.iter().map(|b| {
+        owned(
+            format!("Stall{}", pascal_case(b.key())),
+            &format!("stall_{}", b.key()),
+            Kind::Decimal,
+        )
+    }));
+    columns.extend([
+        decimal("StallPercent"),
+        decimal("SourceLatencyMs"),
+        decimal("DestinationLatencyMs"),
+    ]);
+    columns
+}
+
+fn figure_cells<'r>(row: &mut Vec<Cell<'r>>, f: &Figures) {
+    row.extend([
+        f.efficiency_percent.into(),
+        f.source_side_percent.into(),
+        f.destination_side_percent.into(),
+        f.word_breaking_percent.into(),
+        f.transient_failure_percent.into(),
+        f.idle_percent.into(),
+    ]);
+    row.extend(StallBucket::ALL.iter().map(|b| f.stalls.and_then(|s| s.get(*b)).into()));
+    row.extend([
+        f.stall_percent.into(),
+        f.source_latency_ms.into(),
+        f.destination_latency_ms.into(),
+    ]);
+}
+
+fn assessment_columns() -> [Column; 3] {
+    [text("Health"), text("Bottleneck"), col("Throttled", Kind::Flag)]
+}
+
+fn assessment_cells<'r>(row: &mut Vec<Cell<'r>>, a: &Assessment) {
+    row.extend([a.health.key().into(), a.bottleneck.map(|b| b.key()).into(), a.throttled.into()]);
+}
+
+/// Every mailbox with performance data: every key of
+/// `mailboxes[].performance`, the stall buckets as columns, the stall
+/// episodes and the copy progress summed up (the JSON has them in full).
+fn performance() -> Table {
+    let mut columns = vec![
+        text("Input"),
+        count("Index"),
+        text("Mailbox"),
+        text("Batch"),
+        text("SourceServer"),
+        text("MRSServerName"),
+        decimal("InProgressHours"),
+        decimal("OverallHours"),
+        decimal("QueuedHours"),
+        decimal("SuspendedHours"),
+        decimal("FailedHours"),
+        decimal("RelinquishedHours"),
+        col("MailboxBytes", Kind::Bytes),
+        col("MovedBytes", Kind::Bytes),
+        col("BytesTransferred", Kind::Bytes),
+        decimal("RateGbPerHour"),
+        decimal("TransferRateGbPerHour"),
+    ];
+    columns.extend(figure_columns());
+    columns.extend(assessment_columns());
+    columns.extend([
+        text("StalledNowSide"),
+        text("StalledNowReason"),
+        count("StallEpisodes"),
+        count("OpenStallEpisodes"),
+        decimal("LoggedStallHours"),
+        count("CopyProgressPoints"),
+        col("LastCopyProgressUtc", Kind::Time),
+        count("LastCopiedMessages"),
+        col("LastCopiedBytes", Kind::Bytes),
+    ]);
+    Table { name: "performance", row: "performance", columns, rows: performance_rows }
+}
+
+fn performance_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    let mut row: Vec<Cell<'r>> = Vec::new();
+    for a in &run.analysis.mailboxes {
+        let Some(p) = &a.performance else { continue };
+        let m = &a.mailbox;
+        let last = p.copy_progress.last();
+        row.clear();
+        row.extend([
+            a.input_path.as_str().into(),
+            (m.index as u64).into(),
+            Cell::Text(Cow::Owned(a.label())),
+            m.batch.as_deref().into(),
+            m.stats.source_server.as_deref().into(),
+            m.stats.mrs_server.as_deref().into(),
+            p.in_progress_hours.into(),
+            p.overall_hours.into(),
+            p.queued_hours.into(),
+            p.suspended_hours.into(),
+            p.failed_hours.into(),
+            p.relinquished_hours.into(),
+            p.mailbox_bytes.into(),
+            p.moved_bytes.into(),
+            p.bytes_transferred.into(),
+            p.rate_gb_per_hour.into(),
+            p.transfer_rate_gb_per_hour.into(),
+        ]);
+        figure_cells(&mut row, &p.figures);
+        assessment_cells(&mut row, &p.assessment);
+        row.extend([
+            p.stalled_now.as_ref().map(|s| s.side.key()).into(),
+            p.stalled_now.as_ref().map(|s| s.reason.as_str()).into(),
+            (p.stall_episodes.len() as u64).into(),
+            (p.stall_episodes.iter().filter(|e| e.end.is_none()).count() as u64).into(),
+            p.logged_stall_hours().into(),
+            (p.copy_progress.len() as u64).into(),
+            ticks_cell(last.and_then(|c| c.time)),
+            last.map(|c| c.messages).into(),
+            last.and_then(|c| c.bytes).into(),
+        ]);
+        sink(&row)?;
+    }
+    Ok(())
+}
+
+/// Every batch, then every source server and MRS server, with performance
+/// data (`Scope` says which; `batches[].performance` and `servers[]`).
+fn batch_performance() -> Table {
+    let mut columns = vec![
+        text("Scope"),
+        text("Key"),
+        count("Mailboxes"),
+        count("KeptMoves"),
+        col("StartUtc", Kind::Time),
+        col("EndUtc", Kind::Time),
+        decimal("TotalGbTransferred"),
+        decimal("PercentComplete"),
+        decimal("MinTransferRateGbPerHour"),
+        decimal("MaxTransferRateGbPerHour"),
+        decimal("AvgTransferRateGbPerHour"),
+    ];
+    columns.extend(figure_columns());
+    columns.push(decimal("ThroughputGbPerHour"));
+    columns.extend(assessment_columns());
+    Table {
+        name: "batch_performance",
+        row: "batch_performance",
+        columns,
+        rows: batch_performance_rows,
+    }
+}
+
+fn batch_performance_rows<'r>(run: &'r Run, sink: &mut RowSink<'_, 'r>) -> io::Result<()> {
+    let a = &run.analysis;
+    let batches = a.batches().filter_map(|(g, p)| Some(("batch", g.key.as_str(), p?)));
+    let servers = a
+        .servers
+        .iter()
+        .filter_map(|s| Some((s.by.key(), s.key.as_str(), s.performance.as_ref()?)));
+    let mut row: Vec<Cell<'r>> = Vec::new();
+    for (scope, key, p) in batches.chain(servers) {
+        row.clear();
+        row.extend([
+            scope.into(),
+            key.into(),
+            p.mailboxes.into(),
+            p.kept_moves.into(),
+            ticks_cell(p.start),
+            ticks_cell(p.end),
+            p.total_gb_transferred.into(),
+            p.percent_complete.into(),
+            p.min_transfer_rate_gb_per_hour.into(),
+            p.max_transfer_rate_gb_per_hour.into(),
+            p.avg_transfer_rate_gb_per_hour.into(),
+        ]);
+        figure_cells(&mut row, &p.figures);
+        row.push(p.throughput_gb_per_hour.into());
+        assessment_cells(&mut row, &p.assessment);
+        sink(&row)?;
+    }
+    Ok(())
 }
 
 fn mailboxes() -> Table {
@@ -547,6 +769,7 @@ mod tests {
                             Cell::Empty => true,
                             Cell::Text(_) => c.kind == Kind::Text,
                             Cell::Number(_) => c.kind.is_number(),
+                            Cell::Decimal(_) => c.kind == Kind::Decimal,
                             Cell::Time(_) => c.kind == Kind::Time,
                             Cell::Flag(_) => c.kind == Kind::Flag,
                             Cell::Limit(_) => c.kind == Kind::Limit,

@@ -105,6 +105,7 @@ fn xlsx_error(e: XlsxError) -> io::Error {
 struct Styles {
     header: Format,
     count: Format,
+    decimal: Format,
     time: Format,
     title: Format,
     heading: Format,
@@ -118,6 +119,8 @@ impl Styles {
                 .set_background_color(Color::RGB(0xDDEBF7))
                 .set_border_bottom(FormatBorder::Thin),
             count: Format::new().set_num_format("#,##0"),
+            // Hours, percentages, rates: the value unrounded, shown with up to 3 decimals.
+            decimal: Format::new().set_num_format("#,##0.###"),
             time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
             title: Format::new().set_bold().set_font_size(14),
             heading: Format::new().set_bold(),
@@ -295,6 +298,10 @@ impl Sheet {
                     width
                 }
                 Cell::Number(n) => number(ws, r, c, *n, styles)?,
+                Cell::Decimal(v) => {
+                    ws.write_number_with_format(r, c, *v, &styles.decimal)?;
+                    format!("{:.3}", crate::analysis::performance::round3(*v)).len()
+                }
                 Cell::Limit(Limit::Count(n)) => number(ws, r, c, *n, styles)?,
                 Cell::Limit(l) => {
                     let text = render::limit(*l);

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::analysis::redact::Redactor;
-use crate::analysis::{Keep, MailboxAnalysis};
+use crate::analysis::{Keep, MailboxAnalysis, Percentile};
 use crate::clixml;
 use crate::exchange::model::Mailbox;
 
@@ -35,6 +35,8 @@ pub struct TriageOptions {
     /// Size of the segments a large file is split into to read it on several
     /// threads (`None`: [`SEGMENT_BYTES`]; `Some(0)`: never split).
     pub segment_bytes: Option<u64>,
+    /// The kept-moves percentile of the batch and server performance (90).
+    pub percentile: Percentile,
 }
 
 impl fmt::Debug for TriageOptions {
@@ -46,6 +48,7 @@ impl fmt::Debug for TriageOptions {
             .field("keep_identities", &self.keep_identities)
             .field("redact", &self.redact)
             .field("segment_bytes", &self.segment_bytes)
+            .field("percentile", &self.percentile.get())
             .finish()
     }
 }

@@ -1,7 +1,9 @@
 //! A finished triage run: the analysis of every input and the next steps
 //! worked out from it, once. This is what every output renders.
 
-use crate::analysis::{Analysis, InputSummary, MailboxAnalysis, PrincipalSummary, RollupError};
+use crate::analysis::{
+    Analysis, InputSummary, MailboxAnalysis, Percentile, PrincipalSummary, RollupError,
+};
 use crate::remediate::{self, Plan, Suggestion};
 
 /// A finished triage run: the analysis of every input and the next steps
@@ -15,12 +17,14 @@ pub struct Run {
 }
 
 impl Run {
-    /// Rolls up analysed mailboxes and works out their next steps.
+    /// Rolls up analysed mailboxes (`percentile` chooses each group's kept
+    /// moves) and works out their next steps.
     pub fn new(
         inputs: Vec<InputSummary>,
         mailboxes: Vec<MailboxAnalysis>,
+        percentile: Percentile,
     ) -> Result<Run, RollupError> {
-        let analysis = Analysis::new(inputs, mailboxes)?;
+        let analysis = Analysis::new(inputs, mailboxes, percentile)?;
         let plan = remediate::plan(&analysis);
         Ok(Run { analysis, plan })
     }

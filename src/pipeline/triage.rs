@@ -13,8 +13,8 @@ use super::run::Run;
 use super::segmented;
 use super::sniff;
 use super::text;
-use crate::analysis::RollupError;
 use crate::analysis::batch_report;
+use crate::analysis::{Percentile, RollupError};
 
 /// A triage of many inputs: the run, and what stopped each input that did
 /// not read completely (by its position in the sources).
@@ -29,7 +29,7 @@ pub struct Triaged {
 /// Triage of many inputs in parallel; results in input order.
 pub fn triage(sources: &[Source], opts: &TriageOptions) -> Result<Triaged, RollupError> {
     let job = Job::new(opts);
-    read_all(sources, &job).into_triaged()
+    read_all(sources, &job).into_triaged(opts.percentile)
 }
 
 /// Every input read and its mailboxes analysed, not yet rolled up.
@@ -43,8 +43,9 @@ pub(crate) struct Collected {
 }
 
 impl Collected {
-    fn into_triaged(self) -> Result<Triaged, RollupError> {
-        Ok(Triaged { run: Run::new(self.inputs, self.mailboxes)?, errors: self.errors })
+    fn into_triaged(self, percentile: Percentile) -> Result<Triaged, RollupError> {
+        let run = Run::new(self.inputs, self.mailboxes, percentile)?;
+        Ok(Triaged { run, errors: self.errors })
     }
 }
 
@@ -63,7 +64,7 @@ pub fn triage_reader<R: Read>(
 ) -> Result<Run, RollupError> {
     let job = Job::new(opts);
     let result = read::triage_once(name, input, &job);
-    collect(&job, vec![result]).into_triaged().map(|t| t.run)
+    collect(&job, vec![result]).into_triaged(opts.percentile).map(|t| t.run)
 }
 
 /// Reads one source by its kind: CLIXML (a large file as segments on all

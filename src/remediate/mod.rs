@@ -13,7 +13,11 @@
 //! again after the move; corruption is repaired on the source or its loss
 //! accepted knowingly.
 //!
-//! The step rules are in [`mailbox`] and [`principal`], the commands they
+//! How fast a move went calls for its own steps (`perf-…`: wait for target
+//! stalls, check the MRSProxy path, raise the export buffer, free source
+//! resources, spread batches, concurrency), after the others ([`performance`]).
+//!
+//! The step rules are in [`mailbox`], [`performance`] and [`principal`], the commands they
 //! build in [`command`], what each FailureType means in [`knowledge`]. Every
 //! value from a report reaches a command through [`powershell::quote`].
 //! Commands whose value the report cannot know (the access rights to grant
@@ -25,6 +29,7 @@ use crate::analysis::Analysis;
 pub mod command;
 pub mod knowledge;
 pub mod mailbox;
+pub mod performance;
 pub(crate) mod powershell;
 pub mod principal;
 pub mod step;
@@ -45,10 +50,20 @@ pub struct Plan {
     pub principals: Vec<Vec<Suggestion>>,
 }
 
-/// Works out every next step of a run, once.
+/// Works out every next step of a run, once: each mailbox's (its
+/// performance steps last), each principal's.
 pub fn plan(analysis: &Analysis) -> Plan {
+    let slow = performance::slow_source_servers(analysis);
     Plan {
-        mailboxes: analysis.mailboxes.iter().map(for_mailbox).collect(),
+        mailboxes: analysis
+            .mailboxes
+            .iter()
+            .map(|a| {
+                let mut steps = for_mailbox(a);
+                steps.extend(performance::for_mailbox(a, &slow));
+                steps
+            })
+            .collect(),
         principals: analysis.principals.iter().map(for_principal).collect(),
     }
 }

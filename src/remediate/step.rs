@@ -51,6 +51,18 @@ keyed_enum! {
         NewRequestForPermissionFixes = "new-request-for-permission-fixes",
         /// Transient failures that MRS retried.
         TransientFailures = "transient-failures",
+        /// Performance: target stalls in Exchange Online are expected; wait, spread batches.
+        PerfWaitTargetStalls = "perf-wait-target-stalls",
+        /// Performance: transient failures or locked mailboxes; check the MRSProxy path.
+        PerfCheckMrsproxyPath = "perf-check-mrsproxy-path",
+        /// Performance: the source side with high latency; raise ExportBufferSizeOverrideKB.
+        PerfRaiseExportBuffer = "perf-raise-export-buffer",
+        /// Performance: the source side is slow; free source resources.
+        PerfSourceResources = "perf-source-resources",
+        /// Performance: destination-side pressure; spread the batches.
+        PerfSpreadBatches = "perf-spread-batches",
+        /// Performance: throttled, or one source server far slower; concurrency.
+        PerfConcurrency = "perf-concurrency",
         /// Per principal: an orphaned source SID.
         RemoveOrphanedPrincipal = "remove-orphaned-principal",
         /// Per principal: mail-enable and sync a principal without mail attributes.
@@ -61,6 +73,19 @@ keyed_enum! {
 }
 
 impl StepId {
+    /// Whether the step is about the move's speed (the `perf-…` steps).
+    pub fn is_performance_step(self) -> bool {
+        matches!(
+            self,
+            StepId::PerfWaitTargetStalls
+                | StepId::PerfCheckMrsproxyPath
+                | StepId::PerfRaiseExportBuffer
+                | StepId::PerfSourceResources
+                | StepId::PerfSpreadBatches
+                | StepId::PerfConcurrency
+        )
+    }
+
     /// Whether the step is one of a principal's rather than a mailbox's.
     pub fn is_principal_step(self) -> bool {
         matches!(

@@ -5,7 +5,11 @@
 
 use std::sync::Arc;
 
-use super::spec::{BAD_KINDS, BadSpec, EntrySpec, FailureSpec, size_text};
+use super::spec::{
+    BAD_KINDS, BadSpec, DurationShape, EntrySpec, FailureSpec, LatencySpec, SessionShape,
+    SessionSpec, latency_numbers, latency_text, provider_text, size_text, timespan_text,
+    xs_duration_text,
+};
 use crate::clixml::{Base, IntTag, ListKind, Object, Property, RefId, TextTag, Value};
 
 /// Hands out object ids; one per file, as PowerShell numbers them.
@@ -53,6 +57,18 @@ pub(super) fn dt(text: &str) -> Value {
 
 pub(super) fn guid(text: &str) -> Value {
     Value::Text(TextTag::G, text.to_string())
+}
+
+pub(super) fn ts(seconds: f64) -> Value {
+    Value::Text(TextTag::TS, xs_duration_text(seconds))
+}
+
+pub(super) fn i64v(n: i64) -> Value {
+    Value::Int(IntTag::I64, n)
+}
+
+fn ticks(seconds: f64) -> i64 {
+    (seconds * 1e7).round() as i64
 }
 
 impl<'a> Builder<'a> {
@@ -104,6 +120,154 @@ impl<'a> Builder<'a> {
             Some(size_text(bytes)),
             None,
             Vec::new(),
+        )
+    }
+
+    /// A duration of the statistics object, in the shape asked for.
+    pub fn duration(&mut self, seconds: f64, shape: DurationShape) -> Value {
+        let text = timespan_text(seconds);
+        let types =
+            ["Microsoft.Exchange.Data.EnhancedTimeSpan", "System.ValueType", "System.Object"];
+        match shape {
+            DurationShape::Text => s(&text),
+            DurationShape::ToStringOnly => self.obj(&types, Some(text), None, Vec::new()),
+            DurationShape::Enhanced => {
+                let t = ticks(seconds);
+                let whole = t / 10_000_000;
+                let props = vec![
+                    p("Days", i32v(whole / 86_400)),
+                    p("Hours", i32v(whole % 86_400 / 3600)),
+                    p("Milliseconds", i32v(t / 10_000 % 1000)),
+                    p("Minutes", i32v(whole % 3600 / 60)),
+                    p("Seconds", i32v(whole % 60)),
+                    p("Ticks", i64v(t)),
+                    p("TotalDays", Value::Double(seconds / 86_400.0)),
+                    p("TotalHours", Value::Double(seconds / 3600.0)),
+                    p("TotalMilliseconds", Value::Double(seconds * 1000.0)),
+                    p("TotalMinutes", Value::Double(seconds / 60.0)),
+                    p("TotalSeconds", Value::Double(seconds)),
+                ];
+                self.obj(&types, Some(text), None, props)
+            }
+        }
+    }
+
+    /// A `LatencyInfo`.
+    fn latency(&mut self, l: LatencySpec) -> Value {
+        let (cur, avg, min, max, samples, calls, ms) = latency_numbers(l);
+        self.obj(
+            &[
+                &format!("{NS_MRS}.LatencyInfo"),
+                &format!("{NS_MRS}.XMLSerializableBase"),
+                "System.Object",
+            ],
+            Some(latency_text(l)),
+            None,
+            vec![
+                p("Current", i32v(cur)),
+                p("Average", i32v(avg)),
+                p("Min", i32v(min)),
+                p("Max", i32v(max)),
+                p("NumberOfLatencySamplingCalls", i32v(samples)),
+                p("TotalNumberOfRemoteCalls", i32v(calls)),
+                p("TotalRemoteCallDuration", ts(ms / 1000.0)),
+                p("TotalRemoteCallDurationTicks", i64v(ticks(ms / 1000.0))),
+            ],
+        )
+    }
+
+    /// A `ProviderInfo`: its `DurationInfo` list and their total.
+    fn provider(&mut self, durations: &[(&str, f64)]) -> Value {
+        let items: Vec<Value> = durations
+            .iter()
+            .map(|(name, secs)| {
+                self.obj(
+                    &[
+                        &format!("{NS_MRS}.DurationInfo"),
+                        &format!("{NS_MRS}.XMLSerializableBase"),
+                        "System.Object",
+                    ],
+                    Some(format!("{name}: {}", timespan_text(*secs))),
+                    None,
+                    vec![
+                        p("Duration", ts(*secs)),
+                        p("Name", s(name)),
+                        p("DurationTicks", i64v(ticks(*secs))),
+                    ],
+                )
+            })
+            .collect();
+        let list = self.obj(
+            &[
+                &format!("System.Collections.Generic.List`1[[{NS_MRS}.DurationInfo]]"),
+                "System.Object",
+            ],
+            None,
+            Some(Base::Items(ListKind::List, items)),
+            Vec::new(),
+        );
+        let total: f64 = durations.iter().map(|(_, d)| d).sum();
+        self.obj(
+            &[
+                &format!("{NS_MRS}.ProviderInfo"),
+                &format!("{NS_MRS}.XMLSerializableBase"),
+                "System.Object",
+            ],
+            Some(provider_text(durations)),
+            None,
+            vec![p("Durations", list), p("TotalDuration", ts(total))],
+        )
+    }
+
+    /// A `SessionStatistics` in the shape asked for.
+    pub fn session(&mut self, spec: &SessionSpec, shape: SessionShape, id: &str) -> Value {
+        let text = spec.text(id);
+        if shape == SessionShape::Flattened {
+            return s(&text);
+        }
+        let flat = shape == SessionShape::MembersFlattened;
+        let (src_latency, dst_latency, src, dst) = if flat {
+            (
+                s(&latency_text(spec.source_latency)),
+                s(&latency_text(spec.destination_latency)),
+                s(&provider_text(&spec.source)),
+                s(&provider_text(&spec.destination)),
+            )
+        } else {
+            (
+                self.latency(spec.source_latency),
+                self.latency(spec.destination_latency),
+                self.provider(&spec.source),
+                self.provider(&spec.destination),
+            )
+        };
+        let wb = spec.word_breaking;
+        let n = spec.messages as i64;
+        self.obj(
+            &[
+                &format!("{NS_MRS}.SessionStatistics"),
+                &format!("{NS_MRS}.XMLSerializableBase"),
+                "System.Object",
+            ],
+            Some(text),
+            None,
+            vec![
+                p("SessionId", s(id)),
+                p("TotalMessagesProcessed", i32v(n)),
+                p("MessagesSuccessfullyAnnotated", i32v(n)),
+                p("AnnotationSkipped", i32v(0)),
+                p("ConnectionLevelFailures", i32v(0)),
+                p("MessageLevelFailures", i32v(0)),
+                p("TotalTimeProcessingMessages", ts(wb)),
+                p("TotalTimeProcessingMessagesTicks", i64v(ticks(wb))),
+                p("TimeInGetConnection", ts(wb * 0.02)),
+                p("TimeInWordbreaker", ts(wb * 0.9)),
+                p("SourceLatencyInfo", src_latency),
+                p("DestinationLatencyInfo", dst_latency),
+                p("SourceProviderInfo", src),
+                p("DestinationProviderInfo", dst),
+                p("PreFinalSyncDataProcessingDuration", ts(0.0)),
+            ],
         )
     }
 

@@ -8,6 +8,7 @@
 //! `Ref`) from the Report's lists, and EXO principal-mapping texts.
 
 mod builder;
+mod perf;
 mod report;
 pub mod samples;
 pub mod spec;

@@ -4,7 +4,8 @@
 
 use super::builder::*;
 use super::spec::*;
-use crate::clixml::{Base, IntTag, ListKind, UIntTag, Value};
+use crate::clixml::{Base, IntTag, ListKind, Property, UIntTag, Value};
+use crate::exchange::model::StallBucket;
 
 /// The MRS server of a move: an Exchange Online mailbox server when
 /// onboarding, an on-premises one for a local move (the text reader tells
@@ -57,13 +58,15 @@ impl<'a> Builder<'a> {
         let info = ("Informational", 0);
         let none = ("None", 0);
         let mut t = 0;
+        // Lines come 7 seconds apart, unless one is given its own time.
+        let at: std::cell::Cell<Option<u64>> = std::cell::Cell::new(None);
         let mut log = |b: &mut Self,
                        kind,
                        flags,
                        msg: String,
                        item: Option<usize>,
                        failure: Option<usize>| {
-            t += 7;
+            t = at.take().map_or(t + 7, |a| a.max(t + 1));
             let e = b.entry_line(spec, t, kind, flags, msg);
             lines.push((e, item, failure));
         };
@@ -106,26 +109,36 @@ impl<'a> Builder<'a> {
             None,
         );
         log(self, info, none, "Stage: LoadingMessages. Percent complete: 20.".into(), None, None);
-        log(
-            self,
-            info,
-            none,
-            format!(
-                "Copy progress: 1200/1200 messages, {}/{}.",
-                size_text(spec.size),
-                size_text(spec.size)
-            ),
-            None,
-            None,
-        );
-        log(
-            self,
-            info,
-            none,
-            "Copying messages is complete. Copying rules and security descriptors.".into(),
-            None,
-            None,
-        );
+        let perf = spec.perf.as_ref();
+        for (secs, message) in perf.map_or(&[][..], |p| p.log.as_slice()) {
+            at.set(Some(*secs));
+            log(self, info, none, message.clone(), None, None);
+        }
+        if !perf.is_some_and(|p| p.copy_incomplete) {
+            // After progress lines, the copy completes when the move's time is up.
+            if let Some(p) = perf.filter(|p| !p.log.is_empty()) {
+                at.set(Some(60 + p.in_progress as u64));
+            }
+            let messages = perf.and_then(|p| p.messages).unwrap_or(1200);
+            let size = perf.filter(|p| p.archive_only).and_then(|p| p.archive_size);
+            let size = size_text(size.unwrap_or(spec.size));
+            log(
+                self,
+                info,
+                none,
+                format!("Copy progress: {messages}/{messages} messages, {size}/{size}."),
+                None,
+                None,
+            );
+            log(
+                self,
+                info,
+                none,
+                "Copying messages is complete. Copying rules and security descriptors.".into(),
+                None,
+                None,
+            );
+        }
         // Non-item failures interleave with the copy; the fatal one comes last.
         let fatal_at = spec.failures.iter().position(|f| f.failure_type.contains("Permanent"));
         for (fi, f) in spec.failures.iter().enumerate() {
@@ -201,12 +214,13 @@ impl<'a> Builder<'a> {
                     .collect();
                 let bad: Vec<Value> = bad.iter().map(|i| s(&i.bad.text())).collect();
                 let large: Vec<Value> = large.iter().map(|i| s(&i.bad.text())).collect();
-                let props = vec![
+                let mut props = vec![
                     p("Entries", self.list("ReportEntry", entries)),
                     p("Failures", self.list("FailureRec", failures)),
                     p("BadItems", self.list("BadMessageRec", bad)),
                     p("LargeItems", self.list("BadMessageRec", large)),
                 ];
+                props.extend(self.sessions(spec, Some(SessionShape::Flattened)));
                 return self.obj(&report_types, Some(full_text), None, props);
             }
             Shape::Structured => {}
@@ -268,7 +282,7 @@ impl<'a> Builder<'a> {
             .filter(|(i, _)| i.bad.kind == "LargeItem")
             .filter_map(|(_, v)| v.as_ref().map(ref_of))
             .collect();
-        let props = vec![
+        let mut props = vec![
             p("Entries", self.list("ReportEntry", entries)),
             p("Warnings", Value::Nil),
             p("DebugEntries", Value::Nil),
@@ -277,7 +291,59 @@ impl<'a> Builder<'a> {
             p("LargeItems", self.list("BadMessageRec", large)),
             p("MailboxVerification", Value::Nil),
         ];
+        props.extend(self.sessions(spec, None));
         self.obj(&report_types, Some(full_text), None, props)
+    }
+
+    /// The report's SessionStatistics and ArchiveSessionStatistics, in the
+    /// spec's shape unless `shape` says otherwise.
+    fn sessions(&mut self, spec: &MailboxSpec, shape: Option<SessionShape>) -> Vec<Property> {
+        let Some(perf) = &spec.perf else { return Vec::new() };
+        let shape = shape.unwrap_or(perf.sessions);
+        let mut out = Vec::new();
+        for (name, session, n) in [
+            ("SessionStatistics", &perf.primary, 1),
+            ("ArchiveSessionStatistics", &perf.archive, 2),
+        ] {
+            if let Some(session) = session {
+                let id = format!("{}-{n}", &spec.guid[..23]);
+                out.push(p(name, self.session(session, shape, &id)));
+            }
+        }
+        out
+    }
+
+    /// The statistics object's performance properties, by the name each
+    /// goes after (`None`: appended).
+    fn perf_props(&mut self, spec: &MailboxSpec) -> Vec<Property> {
+        let Some(perf) = &spec.perf else { return Vec::new() };
+        let shape = perf.durations;
+        let mut out = Vec::new();
+        let mut duration = |b: &mut Self, name: &str, secs: f64| {
+            let v = b.duration(secs, shape);
+            out.push(p(name, v));
+        };
+        match spec.kind {
+            MailboxKind::MoveRequest => {
+                duration(self, "OverallDuration", perf.overall);
+                duration(self, "TotalSuspendedDuration", perf.suspended);
+                duration(self, "TotalFailedDuration", perf.failed);
+                duration(self, "TotalQueuedDuration", perf.queued);
+                duration(self, "TotalInProgressDuration", perf.in_progress);
+                for (b, secs) in StallBucket::ALL.iter().zip(perf.stalls) {
+                    duration(self, b.properties()[0], secs);
+                }
+                duration(self, "TotalTransientFailureDuration", perf.transient);
+                duration(self, "TotalIdleDuration", perf.idle);
+            }
+            MailboxKind::MigrationUser => {
+                duration(self, "TotalQueuedDuration", perf.queued);
+                duration(self, "TotalInProgressDuration", perf.in_progress);
+                duration(self, "TotalSyncedDuration", perf.synced);
+                duration(self, "TotalStalledDuration", perf.stalls.iter().sum());
+            }
+        }
+        out
     }
 
     pub(super) fn spec_limit(&mut self, l: SpecLimit) -> Value {
@@ -292,7 +358,10 @@ impl<'a> Builder<'a> {
     pub fn mailbox(&mut self, spec: &MailboxSpec) -> Value {
         let report = self.report(spec);
         let (start, _) = stamp(spec.start, 0);
-        let (end, _) = stamp(spec.start, 7 * (spec.items.len() as u64 + 12));
+        let last =
+            spec.perf.as_ref().map_or(7 * (spec.items.len() as u64 + 12), |p| p.overall as u64);
+        let (end, _) = stamp(spec.start, last);
+        let perf = self.perf_props(spec);
         let computer = vec![
             p("PSComputerName", s("outlook.office365.com")),
             p("RunspaceId", guid("6f1c1a52-2f43-4a7b-9d1e-8b9e0a6c2d11")),
@@ -324,7 +393,14 @@ impl<'a> Builder<'a> {
                         1,
                     )
                 };
-                let flags = if spec.onboarding {
+                let archive_only = spec.perf.as_ref().is_some_and(|p| p.archive_only);
+                let flags = if archive_only {
+                    self.enumv(
+                        "Microsoft.Exchange.Data.Directory.Recipient.RequestFlags",
+                        "CrossOrg, Pull, MoveOnlyArchiveMailbox",
+                        9 + 2048,
+                    )
+                } else if spec.onboarding {
                     self.enumv(
                         "Microsoft.Exchange.Data.Directory.Recipient.RequestFlags",
                         "CrossOrg, Pull",
@@ -390,7 +466,16 @@ impl<'a> Builder<'a> {
                         "TotalMailboxItemCount",
                         Value::UInt(UIntTag::U64, 1200 + spec.items.len() as u64),
                     ),
-                    p("PercentComplete", i32v(if spec.status.0 == "Completed" { 100 } else { 95 })),
+                    p(
+                        "PercentComplete",
+                        i32v(
+                            spec.perf
+                                .as_ref()
+                                .map_or(if spec.status.0 == "Completed" { 100 } else { 95 }, |p| {
+                                    i64::from(p.percent_complete)
+                                }),
+                        ),
+                    ),
                     p("FailureType", opt_s(spec.failure_type.as_deref())),
                     p("FailureSide", Value::Nil),
                     p("Message", opt_s(spec.message.as_deref())),
@@ -398,6 +483,30 @@ impl<'a> Builder<'a> {
                     p("Report", report),
                     p("Identity", s(&spec.alias)),
                 ]);
+                if let Some(pf) = &spec.perf {
+                    let servers = vec![
+                        p("SourceServer", opt_s(pf.source_server.as_deref())),
+                        p("MRSServerName", opt_s(pf.mrs_server.as_deref())),
+                    ];
+                    insert_after(&mut props, "RemoteHostName", servers);
+                    let completed = spec.status.0.starts_with("Completed");
+                    let completion =
+                        p("CompletionTimestamp", if completed { dt(&end) } else { Value::Nil });
+                    insert_after(&mut props, "LastUpdateTimestamp", vec![completion]);
+                    insert_after(&mut props, "FailureTimestamp", perf);
+                    let archive = pf.archive_size.map_or(Value::Nil, |b| self.size(b));
+                    insert_after(
+                        &mut props,
+                        "TotalMailboxSize",
+                        vec![p("TotalArchiveSize", archive)],
+                    );
+                    let transferred = self.size(pf.bytes_transferred);
+                    insert_after(
+                        &mut props,
+                        "TotalMailboxItemCount",
+                        vec![p("BytesTransferred", transferred)],
+                    );
+                }
                 let to_string = Some(spec.alias.clone());
                 let mut v = self.obj(
                     &[
@@ -470,6 +579,24 @@ impl<'a> Builder<'a> {
                     p("HasUnapprovedSkippedItems", spec.unapproved.map_or(Value::Nil, Value::Bool)),
                     p("Report", report),
                 ]);
+                if let Some(pf) = &spec.perf {
+                    insert_after(&mut props, "Error", perf);
+                    let estimated = self.size(spec.size);
+                    let transferred = self.size(pf.bytes_transferred);
+                    let per_hour = self.size(
+                        (pf.bytes_transferred as f64 / (pf.in_progress / 3600.0).max(1e-9)) as u64,
+                    );
+                    insert_after(
+                        &mut props,
+                        "SyncedItemCount",
+                        vec![
+                            p("EstimatedTotalTransferSize", estimated),
+                            p("BytesTransferred", transferred),
+                            p("AverageBytesTransferredPerHour", per_hour),
+                            p("PercentageComplete", i32v(i64::from(pf.percent_complete))),
+                        ],
+                    );
+                }
                 let mut v = self.obj(
                     &[
                         "Microsoft.Exchange.Data.Storage.Management.MigrationUserStatistics",
@@ -524,4 +651,10 @@ impl<'a> Builder<'a> {
                 .collect(),
         )
     }
+}
+
+/// Inserts `new` after the property `name` (at the end when there is none).
+fn insert_after(props: &mut Vec<Property>, name: &str, new: Vec<Property>) {
+    let at = props.iter().position(|x| x.name == name).map_or(props.len(), |i| i + 1);
+    props.splice(at..at, new);
 }

@@ -1,7 +1,14 @@
 //! The bundled samples: each a realistic export that demonstrates one
 //! situation an admin meets, with what the tool must find in it.
 
-use super::spec::{BadSpec, FailureSpec, ItemSpec, MailboxKind, MailboxSpec, Shape, SpecLimit};
+use super::perf::{
+    CI, HOUR, LOCKED, MDB, MRS_A, MRS_B, Plan, SOURCE_UNKNOWN, TARGET_CPU, TARGET_THROTTLE,
+    UNSTALLED, constraint_line, copy_line, perf, relinquish_line, steady_log,
+};
+use super::spec::{
+    BadSpec, DurationShape, FailureSpec, ItemSpec, MailboxKind, MailboxSpec, SessionShape,
+    SessionSpec, Shape, SpecLimit,
+};
 use super::text::{BatchLine, Culture, TextForm};
 
 /// How a sample file is encoded.
@@ -330,6 +337,7 @@ fn base(rng: &mut Rng, display: &str, alias: &str) -> MailboxSpec {
         start: (2024, 5, 14, 8, 0, 0),
         dcs: None,
         unapproved: None,
+        perf: None,
     }
 }
 
@@ -419,10 +427,11 @@ pub fn samples() -> Vec<Sample> {
     // 1. Healthy.
     let mut healthy = base(&mut rng, "Adele Vance", "adelev");
     healthy.failures.push(transient(30));
+    healthy.perf = Some(perf(Plan { hours: 3.1, ..Plan::default() }, healthy.size, EXCH01, MRS_A));
     out.push(Sample {
         file: "healthy.xml",
         encoding: SampleEncoding::Utf8,
-        description: "A completed move: no bad items, one transient MRSProxy timeout that healed by itself.",
+        description: "A completed move: no bad items, one transient MRSProxy timeout that healed by itself; a healthy speed (0.9 GB/h, 68% source side, 2.6% stalls).",
         mailboxes: vec![healthy],
     });
 
@@ -438,6 +447,8 @@ pub fn samples() -> Vec<Sample> {
     src.items.push(target_principal(&UNSYNCED_USER, None, &mut rng, 160));
     src.items.push(target_principal(&GROUP, Some("Shared; Finance"), &mut rng, 161));
     src.failures.insert(0, transient(40));
+    let plan = Plan { hours: 1.6, failed: 3.2, percent: 95, ..Plan::default() };
+    src.perf = Some(perf(plan, src.size, EXCH01, MRS_A));
     out.push(Sample {
         file: "source-principals.xml",
         encoding: SampleEncoding::Utf8,
@@ -460,6 +471,15 @@ pub fn samples() -> Vec<Sample> {
     for i in 0..4u32 {
         tgt.items.push(target_principal(&GROUP, Some(FOLDERS[4 + i as usize]), &mut rng, 140 + i));
     }
+    let plan = Plan {
+        hours: 2.2,
+        failed: 1.0,
+        source: 75.0,
+        destination: 21.0,
+        percent: 95,
+        ..Plan::default()
+    };
+    tgt.perf = Some(perf(plan, tgt.size, EXCH02, MRS_B));
     out.push(Sample {
         file: "target-principals.xml",
         encoding: SampleEncoding::Utf8,
@@ -488,10 +508,26 @@ pub fn samples() -> Vec<Sample> {
     data.items.push(folder_item("CorruptSearchFolderCriteria", "Finder/Unread Mail", &mut rng));
     data.items.push(source_principal("Calendar", ORPHAN_SIDS[0], &mut rng, 130));
     data.failures.push(fatal("TooManyLargeItemsPermanentException", TOO_MANY_LARGE, 500));
+    // A local move: no MRSProxy (empty latencies), a busy target database.
+    let mut stalls = [0.0; 9];
+    stalls[CI] = 2.0;
+    stalls[MDB] = 3.0;
+    let plan = Plan {
+        hours: 2.5,
+        failed: 0.5,
+        source: 44.0,
+        destination: 49.0,
+        stalls,
+        efficiency: 95.0,
+        percent: 95,
+        latency: None,
+        ..Plan::default()
+    };
+    data.perf = Some(perf(plan, data.size, "EXCH-MBX01.contoso.com", "EXCH-MBX02.contoso.com"));
     out.push(Sample {
         file: "corrupt-and-large.xml",
         encoding: SampleEncoding::Utf8,
-        description: "An on-premises (local) move failed with TooManyLargeItemsPermanentException: 3 corrupt items (MapiExceptionCorruptData), 2 items over 150 MB, 1 missing calendar item, a corrupt Inbox rule, a corrupt search folder and one orphaned-SID folder ACL. Mail is at risk.",
+        description: "An on-premises (local) move failed with TooManyLargeItemsPermanentException: 3 corrupt items (MapiExceptionCorruptData), 2 items over 150 MB, 1 missing calendar item, a corrupt Inbox rule, a corrupt search folder and one orphaned-SID folder ACL. Mail is at risk. The destination side took 49% of the move's time (the bottleneck).",
         mailboxes: vec![data],
     });
 
@@ -556,13 +592,52 @@ pub fn samples() -> Vec<Sample> {
                 }
             }
         }
+        let (server, plan) = match n {
+            0 => (EXCH01, Plan { hours: 2.9, efficiency: 91.0, ..Plan::default() }),
+            1 => (
+                EXCH01,
+                Plan { hours: 2.0, failed: 1.5, source: 72.0, percent: 95, ..Plan::default() },
+            ),
+            2 => {
+                let mut stalls = [0.0; 9];
+                stalls[CI] = 6.0;
+                stalls[MDB] = 4.0;
+                let plan = Plan {
+                    hours: 3.4,
+                    failed: 1.2,
+                    source: 66.0,
+                    destination: 27.0,
+                    stalls,
+                    percent: 95,
+                    ..Plan::default()
+                };
+                (EXCH02, plan)
+            }
+            // The network failure: transient failures, a slow transfer.
+            3 => {
+                let plan = Plan {
+                    hours: 9.5,
+                    failed: 2.0,
+                    source: 70.0,
+                    destination: 12.0,
+                    transient: 17.0,
+                    efficiency: 71.0,
+                    percent: 61,
+                    latency: Some((180, 40)),
+                    ..Plan::default()
+                };
+                (EXCH02, plan)
+            }
+            _ => (EXCH03, Plan { hours: 2.6, failed: 0.8, percent: 95, ..Plan::default() }),
+        };
+        m.perf = Some(perf(plan, m.size, server, if n.is_multiple_of(2) { MRS_A } else { MRS_B }));
         batch.push(m);
     }
     let later = wave3_later(&batch);
     out.push(Sample {
         file: "batch-wave3.utf16.xml",
         encoding: SampleEncoding::Utf16LeBom,
-        description: "Five mailboxes of one migration batch in one file (UTF-16 LE with BOM, CRLF: Windows PowerShell 5.1's default): one clean; two failed on permissions only (orphaned SIDs of the same deleted users in both, within Exchange Online's 1000, plus a non-mail-enabled group on 11 and 12 folders that exceeds BadItemLimit 10); one failed on the network (not bad items); one failed with missing and corrupt items (BadItemLimit 2).",
+        description: "Five mailboxes of one migration batch in one file (UTF-16 LE with BOM, CRLF: Windows PowerShell 5.1's default): one clean; two failed on permissions only (orphaned SIDs of the same deleted users in both, within Exchange Online's 1000, plus a non-mail-enabled group on 11 and 12 folders that exceeds BadItemLimit 10); one failed on the network (not bad items: transient failures took 17% of its time, 0.25 GB/h); one failed with missing and corrupt items (BadItemLimit 2). The moves come from three source servers.",
         mailboxes: batch,
     });
 
@@ -583,10 +658,18 @@ pub fn samples() -> Vec<Sample> {
     for i in 0..5u32 {
         mu.items.push(source_principal(FOLDERS[i as usize], ORPHAN_SIDS[2], &mut rng, 120 + i));
     }
+    // Migration-user statistics have coarse durations: one stall figure.
+    let mut stalls = [0.0; 9];
+    stalls[CI] = 18.5;
+    let plan =
+        Plan { hours: 6.5, queued: 0.3, stalls, efficiency: 88.0, percent: 95, ..Plan::default() };
+    let mut p = perf(plan, mu.size, EXCH01, MRS_A);
+    p.synced = 1.5 * HOUR;
+    mu.perf = Some(p);
     out.push(Sample {
         file: "migration-user-dcs.xml",
         encoding: SampleEncoding::Utf8,
-        description: "Get-MigrationUserStatistics -IncludeReport -IncludeSkippedItems of a synced user whose Data Consistency Score is Investigate: 9 skipped items (3 corrupt, 1 missing, 5 orphaned-SID ACLs) await approval before completion.",
+        description: "Get-MigrationUserStatistics -IncludeReport -IncludeSkippedItems of a synced user whose Data Consistency Score is Investigate: 9 skipped items (3 corrupt, 1 missing, 5 orphaned-SID ACLs) await approval before completion. Its coarse durations say stalls took 18.5% of its time.",
         mailboxes: vec![mu],
     });
 
@@ -605,6 +688,12 @@ pub fn samples() -> Vec<Sample> {
     }
     flat.items.push(target_principal(&UNSYNCED_USER, Some("Inbox"), &mut rng, 130));
     flat.items.push(data_item("CorruptItem", &mut rng, 131));
+    // Durations flattened to TimeSpan text; the SessionStatistics to its ToString.
+    let plan =
+        Plan { hours: 2.3, failed: 0.7, percent: 95, latency: Some((72, 60)), ..Plan::default() };
+    let mut p = perf(plan, flat.size, EXCH02, MRS_B);
+    p.durations = DurationShape::Text;
+    flat.perf = Some(p);
     let mut text_only = base(&mut rng, "Miriam Graham", "miriamg");
     text_only.shape = Shape::LogOnly;
     for i in 0..11u32 {
@@ -615,10 +704,14 @@ pub fn samples() -> Vec<Sample> {
             100 + i,
         ));
     }
+    // EnhancedTimeSpans whose Props were lost: only their ToString.
+    let mut p = perf(Plan { hours: 1.9, ..Plan::default() }, text_only.size, EXCH01, MRS_A);
+    p.durations = DurationShape::ToStringOnly;
+    text_only.perf = Some(p);
     out.push(Sample {
         file: "flattened.xml",
         encoding: SampleEncoding::Utf8,
-        description: "Two exports where the report did not survive as structure: in the first (failed, BadItemLimit 1), Entries, BadItems and Failures are lists of strings (each record's ToString); in the second (completed), the Report itself is one string, the complete entry log with 11 orphaned-SID folder ACL lines.",
+        description: "Two exports where the report did not survive as structure: in the first (failed, BadItemLimit 1), Entries, BadItems and Failures are lists of strings (each record's ToString), the SessionStatistics is its ToString and the durations are TimeSpan text; in the second (completed), the Report itself is one string, the complete entry log with 11 orphaned-SID folder ACL lines, and the durations are EnhancedTimeSpans without their properties.",
         mailboxes: vec![flat, text_only],
     });
     out.push(Sample {
@@ -627,7 +720,204 @@ pub fn samples() -> Vec<Sample> {
         description: "The same batch exported again two days later, while it is being fixed (PowerShell 7, UTF-8): pradeepg's orphaned ACEs removed and BadItemLimit raised to 11, resumed and completed; lynner resumed without a fix and failed again with 2 corrupt items and a user outside the sync scope on its Calendar; jonis resumed once the network recovered and completed; gradya's request removed (to be recreated); alexw's request new and in progress.",
         mailboxes: later,
     });
+
+    out.push(onboarding_with_stalls(&mut rng));
+    out.push(archive_move(&mut rng));
+    out.push(batch_over_three_servers(&mut rng));
     out
+}
+
+/// The on-premises source servers of the samples.
+const EXCH01: &str = "EXCH01.contoso.com";
+const EXCH02: &str = "EXCH02.contoso.com";
+const EXCH03: &str = "EXCH03.contoso.com";
+
+/// Sample 8: an onboarding still copying, stalled in several buckets, its log
+/// telling each stall and the copy's progress.
+fn onboarding_with_stalls(rng: &mut Rng) -> Sample {
+    let mut m = base(rng, "Alex Wilber", "alexw");
+    m.batch = Some("MigrationService:Wave-5 Executives".into());
+    m.status = ("InProgress", 2);
+    // An Exchange Online state; its number is not documented.
+    m.status_detail = ("StalledDueTo_TargetDiskLatency", 0);
+    m.size = 9 * (1 << 30);
+    let mut stalls = [0.0; 9];
+    stalls[CI] = 11.0;
+    stalls[MDB] = 7.0;
+    stalls[TARGET_CPU] = 3.5;
+    stalls[TARGET_THROTTLE] = 2.0;
+    stalls[LOCKED] = 0.5;
+    let plan = Plan {
+        hours: 14.0,
+        queued: 0.3,
+        relinquished: 1.2,
+        source: 52.0,
+        destination: 22.0,
+        word_breaking: 9.0,
+        transient: 1.2,
+        stalls,
+        efficiency: 89.0,
+        percent: 72,
+        latency: Some((61, 140)),
+        ..Plan::default()
+    };
+    let mut p = perf(plan, m.size, EXCH02, MRS_B);
+    let total = 30_000;
+    let hour = |h: f64| (h * HOUR) as u64;
+    let copied = |h: f64, f: f64| {
+        (hour(h), copy_line((total as f64 * f) as u64, total, (m.size as f64 * f) as u64, m.size))
+    };
+    let stall = |h: f64, agent: &str| (hour(h), constraint_line(m.start, hour(h), &m.guid, agent));
+    p.log = vec![
+        copied(0.25, 0.06),
+        copied(1.5, 0.17),
+        stall(2.0, "ContentIndexing"),
+        (hour(2.6), UNSTALLED.into()),
+        copied(3.5, 0.32),
+        stall(4.2, "MailboxDatabaseReplication"),
+        copied(5.1, 0.41),
+        (hour(6.0), relinquish_line("StalledDueToTarget_Processor")),
+        // A new stall line closes the open one at its own time.
+        stall(6.4, "ContentIndexing"),
+        (hour(7.0), UNSTALLED.into()),
+        copied(8.5, 0.55),
+        copied(10.0, 0.62),
+        copied(11.5, 0.68),
+        copied(12.8, 0.72),
+        (hour(13.2), relinquish_line("StalledDueToTarget_DiskLatency")),
+    ];
+    p.copy_incomplete = true;
+    m.perf = Some(p);
+    Sample {
+        file: "onboarding-stalls.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "An onboarding of a 9 GB mailbox still copying (72%) after 14 hours in progress, stalled now (StalledDueTo_TargetDiskLatency): stalls took 24% of its time, almost all on the target (content indexing 11%, MDB replication 7%, target CPU 3.5%, target throttling 2%, locked mailbox 0.5%). Its log tells 8 copy-progress points and 5 stall episodes: replication-constraint stalls (content indexing, MDB replication) and relinquished jobs with a throttling state, the last one still open.",
+        mailboxes: vec![m],
+    }
+}
+
+/// Sample 9: an archive-only move: the archive is the size that moves, its
+/// session holds the time, the primary session is empty.
+fn archive_move(rng: &mut Rng) -> Sample {
+    let mut m = base(rng, "Patti Fernandez", "pattif");
+    m.batch = Some("MigrationService:Archives".into());
+    m.size = 3_328_599_654;
+    let archive = 15_569_256_448;
+    let plan = Plan {
+        hours: 16.0,
+        source: 0.0,
+        destination: 0.0,
+        word_breaking: 0.0,
+        latency: None,
+        ..Plan::default()
+    };
+    let mut p = perf(plan, archive, EXCH03, MRS_A);
+    let ip = p.in_progress;
+    p.archive_only = true;
+    p.archive_size = Some(archive);
+    p.primary = Some(SessionSpec::default());
+    p.archive = Some(SessionSpec {
+        source: vec![
+            ("IMailbox.Connect", 40.0),
+            ("ISourceMailbox.ExportMessages", ip * 0.87 - 40.0),
+        ],
+        destination: vec![("IDestinationMailbox.ImportMessages", ip * 0.09)],
+        word_breaking: ip * 0.04,
+        messages: 86_000,
+        // Only the primary session's latency counts: this one does not.
+        source_latency: Some((130, 70)),
+        destination_latency: Some((9, 35)),
+    });
+    p.sessions = SessionShape::MembersFlattened;
+    m.perf = Some(p);
+    Sample {
+        file: "archive-move.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "An archive-only move (Flags MoveOnlyArchiveMailbox) of a 14.5 GB archive beside a 3.1 GB primary mailbox: the archive is the size that moves (AnalyzeMoveRequestStats drops it exactly then). The archive session holds the time, 87% of it on the source side; the primary session is empty, so word breaking is 0 and the latencies are unknown. Its sessions are objects whose ProviderInfo and LatencyInfo members were flattened to text.",
+        mailboxes: vec![m],
+    }
+}
+
+/// Sample 10: ten moves of one batch from three source servers through two MRS
+/// servers; one stuck move on the third server.
+fn batch_over_three_servers(rng: &mut Rng) -> Sample {
+    let people = [
+        ("Allan Deyoung", "allande"),
+        ("Brian Johnson", "brianj"),
+        ("Cameron White", "cameronw"),
+        ("Christie Cline", "christiec"),
+        ("Debra Berger", "debrab"),
+        ("Emily Braun", "emilyb"),
+        ("Enrico Cattaneo", "enricoc"),
+        ("Irvin Sayers", "irvins"),
+        ("Raul Razo", "raulr"),
+        ("Serena Davis", "serenad"),
+    ];
+    // Transfer rates (GB/h) and sizes (GB): EXCH01, EXCH02, EXCH03.
+    let rates = [1.10, 0.95, 1.20, 1.05, 0.90, 1.00, 0.85, 0.60, 0.65];
+    let sizes = [3.2, 2.4, 5.6, 4.1, 2.9, 3.7, 2.2, 4.4, 3.0];
+    let mut mailboxes = Vec::new();
+    for (n, (display, alias)) in people.iter().enumerate() {
+        let mut m = base(rng, display, alias);
+        m.batch = Some("MigrationService:Wave-6 Operations".into());
+        m.start = (2024, 6, 3, 18 + n as u32 * 15 / 60, n as u32 * 15 % 60, 0);
+        let server =
+            [EXCH01, EXCH01, EXCH01, EXCH01, EXCH02, EXCH02, EXCH02, EXCH03, EXCH03, EXCH03][n];
+        let mrs = if n.is_multiple_of(2) { MRS_A } else { MRS_B };
+        let mut p = if n < 9 {
+            m.size = (sizes[n] * (1u64 << 30) as f64) as u64;
+            let transferred = m.size as f64 / 0.92 / (1u64 << 30) as f64;
+            perf(Plan { hours: transferred / rates[n], ..Plan::default() }, m.size, server, mrs)
+        } else {
+            // Stuck: 38 hours in progress, 8% copied, MRSProxy connections dropping.
+            m.status = ("InProgress", 2);
+            m.status_detail = ("StalledDueToSource_UnknownReason", 0);
+            m.size = 5_476_083_302;
+            let mut stalls = [0.0; 9];
+            stalls[LOCKED] = 6.0;
+            stalls[SOURCE_UNKNOWN] = 4.0;
+            let plan = Plan {
+                hours: 38.0,
+                source: 58.0,
+                destination: 8.0,
+                transient: 22.0,
+                stalls,
+                efficiency: 97.0,
+                percent: 8,
+                latency: Some((240, 30)),
+                ..Plan::default()
+            };
+            let mut p = perf(plan, m.size, server, mrs);
+            p.copy_incomplete = true;
+            p
+        };
+        if n < 9 {
+            let messages = 18_000 + 1_000 * n as u64;
+            p.log = steady_log(&p, m.start, &m.guid, m.size, messages);
+            p.messages = Some(messages);
+        } else {
+            let hour = |h: f64| (h * HOUR) as u64;
+            p.log = vec![
+                (hour(4.0), copy_line(900, 25_000, m.size / 50, m.size)),
+                (hour(20.0), copy_line(1_600, 25_000, m.size / 16, m.size)),
+                (hour(37.5), copy_line(2_000, 25_000, m.size / 12, m.size)),
+            ];
+        }
+        // One report is only its text log, one has its members flattened.
+        m.shape = match n {
+            3 => Shape::LogOnly,
+            5 => Shape::Flattened,
+            _ => Shape::Structured,
+        };
+        m.perf = Some(p);
+        mailboxes.push(m);
+    }
+    Sample {
+        file: "batch-servers.xml",
+        encoding: SampleEncoding::Utf8,
+        description: "Ten moves of one batch from three source servers (EXCH01: 4, EXCH02: 3, EXCH03: 3) through two Exchange Online MRS servers; nine completed at 0.6–1.2 GB/h, one on EXCH03 is stuck after 38 hours (8% copied, 0.01 GB/h, transient failures 22% of its time, stalled now on the source). The batch's figures keep the fastest 9 of 10, so the stuck move does not hide the batch's speed; EXCH03's three moves average far less than the other servers'. One report is only its text log, one has its members flattened; every log has copy-progress lines and the completed moves one content-indexing stall each.",
+        mailboxes,
+    }
 }
 
 /// How the reports of a generated export are shaped.
@@ -688,6 +978,7 @@ pub fn bulk_mailboxes(
             };
             m.items.push(item);
         }
+        m.perf = Some(bulk_perf(n, &m));
         m
     })
 }
@@ -833,4 +1124,33 @@ pub fn batch_lines() -> Vec<BatchLine> {
             ),
         ),
     ]
+}
+
+/// Full performance data for a generated move, varied by its number: three
+/// source servers, two MRS servers, stalls in several buckets, and a log
+/// with copy-progress lines and one stall.
+fn bulk_perf(n: usize, m: &MailboxSpec) -> super::spec::PerfSpec {
+    let k = |modulo: usize| (n % modulo) as f64;
+    let mut stalls = [0.0; 9];
+    stalls[CI] = k(9);
+    stalls[MDB] = k(5);
+    stalls[TARGET_CPU] = k(3) * 0.5;
+    stalls[LOCKED] = k(4) * 0.25;
+    let plan = Plan {
+        hours: 2.0 + k(7) * 0.4,
+        source: 55.0 + k(15) * 2.0,
+        destination: 18.0 + k(11) * 2.0,
+        word_breaking: 3.0 + k(6),
+        transient: k(8) * 0.5,
+        stalls,
+        efficiency: 78.0 + k(17),
+        percent: 95,
+        latency: Some((40 + (n % 90) as u32, 60)),
+        failed: 0.5,
+        ..Plan::default()
+    };
+    let server = [EXCH01, EXCH02, EXCH03][n % 3];
+    let mut p = perf(plan, m.size, server, if n.is_multiple_of(2) { MRS_A } else { MRS_B });
+    p.log = steady_log(&p, m.start, &m.guid, m.size, 1200);
+    p
 }

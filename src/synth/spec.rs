@@ -213,6 +213,174 @@ pub struct MailboxSpec {
     pub dcs: Option<&'static str>,
     /// HasUnapprovedSkippedItems (EXO).
     pub unapproved: Option<bool>,
+    /// Durations, sizes, servers, sessions and progress lines (`None`: the
+    /// export has no durations).
+    pub perf: Option<PerfSpec>,
+}
+
+/// How a duration of the statistics object is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DurationShape {
+    /// An EnhancedTimeSpan object: its ToString and Props (Ticks, …).
+    #[default]
+    Enhanced,
+    /// An EnhancedTimeSpan whose Props were lost: only its ToString.
+    ToStringOnly,
+    /// TimeSpan text in an `<S>` (Select-Object, CSV round trips).
+    Text,
+}
+
+/// How a report's SessionStatistics is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SessionShape {
+    /// Every member an object.
+    #[default]
+    Structured,
+    /// The session an object, its ProviderInfo and LatencyInfo members
+    /// flattened to their ToString.
+    MembersFlattened,
+    /// The whole session flattened to its ToString.
+    Flattened,
+}
+
+/// A `LatencyInfo`: average (ms) and number of samples.
+pub type LatencySpec = Option<(u32, u32)>;
+
+/// A `SessionStatistics`: provider call durations by name, word breaking,
+/// latencies (`None`: an empty LatencyInfo).
+#[derive(Debug, Clone, Default)]
+pub struct SessionSpec {
+    /// Source provider calls (`DurationInfo` name, seconds).
+    pub source: Vec<(&'static str, f64)>,
+    /// Destination provider calls.
+    pub destination: Vec<(&'static str, f64)>,
+    /// TotalTimeProcessingMessages, seconds.
+    pub word_breaking: f64,
+    /// TotalMessagesProcessed.
+    pub messages: u64,
+    /// SourceLatencyInfo.
+    pub source_latency: LatencySpec,
+    /// DestinationLatencyInfo.
+    pub destination_latency: LatencySpec,
+}
+
+/// The numbers of a `LatencyInfo`: current, average, min, max, samples,
+/// remote calls, their total duration in ms (an empty one when `None`).
+pub fn latency_numbers(l: LatencySpec) -> (i64, i64, i64, i64, i64, i64, f64) {
+    match l {
+        None => (0, 0, 2_147_483_647, -2_147_483_648, 0, 0, 0.0),
+        Some((avg, samples)) => {
+            let (avg, samples) = (i64::from(avg), i64::from(samples));
+            let calls = samples * 58;
+            (
+                avg * 9 / 10,
+                avg,
+                (avg / 4).max(1),
+                avg * 6,
+                samples,
+                calls,
+                (avg * calls) as f64 * 0.9,
+            )
+        }
+    }
+}
+
+/// A `LatencyInfo`'s ToString (with its irregular spaces).
+pub fn latency_text(l: LatencySpec) -> String {
+    let (cur, avg, min, max, samples, calls, ms) = latency_numbers(l);
+    format!(
+        "Current: {cur}ms, Avg:{avg}ms, NumberOfLatencySamplingCalls:{samples}, Min:{min}ms, Max: {max}ms, TotalNumberOfRemoteCalls:{calls}, TotalRemoteCallDuration: {ms:.4}"
+    )
+}
+
+/// A `ProviderInfo`'s ToString.
+pub fn provider_text(durations: &[(&str, f64)]) -> String {
+    format!("Total Execution Time: {}", timespan_text(durations.iter().map(|(_, d)| d).sum()))
+}
+
+impl SessionSpec {
+    /// The session's ToString, in the order and layout of
+    /// `move-performance.md` §2 (CR LF between lines).
+    pub fn text(&self, id: &str) -> String {
+        let dashes = "-".repeat(50);
+        let total = |d: &[(&str, f64)]| timespan_text(d.iter().map(|(_, s)| s).sum());
+        let list = |d: &[(&str, f64)]| -> String {
+            d.iter().map(|(n, s)| format!("{n}: {}\r\n", timespan_text(*s))).collect()
+        };
+        format!(
+            "SessionId: {id}\r\n{dashes}\r\nCI WordBreaking Stats:\r\n{dashes}\r\n\
+             TotalMessagesProcessed: {}\r\n\
+             TotalTimeProcessingMessages: {}TimeInGetConnection: {}TimeInWordbreaker: {}TimeProcessingFailedMessages: 00:00:00AnnotationSkipped: 0MessageLevelFailures: 0ConnectionLevelFailures: 0\r\n\
+             SourceLatencyInfo:\r\n{}\r\n{}\r\nDestinationLatencyInfo:\r\n{}\r\n{}\r\n\
+             {dashes}\r\nSource Provider Durations: {}\r\n{dashes}\r\n{}\
+             {dashes}\r\nDestination Provider Durations:{}\r\n{dashes}\r\n{}\
+             \r\nPreFinalSyncDataProcessingDuration: 00:00:00",
+            self.messages,
+            timespan_text(self.word_breaking),
+            timespan_text(self.word_breaking * 0.02),
+            timespan_text(self.word_breaking * 0.9),
+            "-".repeat(18),
+            latency_text(self.source_latency),
+            "-".repeat(23),
+            latency_text(self.destination_latency),
+            total(&self.source),
+            list(&self.source),
+            total(&self.destination),
+            list(&self.destination),
+        )
+    }
+}
+
+/// What a mailbox's statistics and report say about speed. Durations are
+/// in seconds; the stall buckets in `StallBucket` order.
+#[derive(Debug, Clone, Default)]
+pub struct PerfSpec {
+    /// OverallDuration.
+    pub overall: f64,
+    /// TotalInProgressDuration.
+    pub in_progress: f64,
+    /// TotalQueuedDuration.
+    pub queued: f64,
+    /// TotalSuspendedDuration.
+    pub suspended: f64,
+    /// TotalFailedDuration.
+    pub failed: f64,
+    /// TotalTransientFailureDuration.
+    pub transient: f64,
+    /// TotalIdleDuration.
+    pub idle: f64,
+    /// TotalSyncedDuration (migration users).
+    pub synced: f64,
+    /// The nine TotalStalledDueTo… (migration users: their sum is TotalStalledDuration).
+    pub stalls: [f64; 9],
+    /// How the durations are written.
+    pub durations: DurationShape,
+    /// TotalArchiveSize (`None`: no archive).
+    pub archive_size: Option<u64>,
+    /// Only the archive moves (Flags MoveOnlyArchiveMailbox).
+    pub archive_only: bool,
+    /// BytesTransferred.
+    pub bytes_transferred: u64,
+    /// PercentComplete.
+    pub percent_complete: u32,
+    /// SourceServer.
+    pub source_server: Option<String>,
+    /// MRSServerName.
+    pub mrs_server: Option<String>,
+    /// Report.SessionStatistics.
+    pub primary: Option<SessionSpec>,
+    /// Report.ArchiveSessionStatistics.
+    pub archive: Option<SessionSpec>,
+    /// How the sessions are written (a flattened report flattens them anyway).
+    pub sessions: SessionShape,
+    /// Progress lines of the log (seconds after the start, message), written
+    /// after the stage lines and before the copy is complete.
+    pub log: Vec<(u64, String)>,
+    /// Messages in the final copy-progress line (1,200 when absent).
+    pub messages: Option<u64>,
+    /// Whether the copy finished (else the final copy-progress line and the
+    /// "copying messages is complete" line are left out).
+    pub copy_incomplete: bool,
 }
 
 /// Which statistics object.
@@ -246,6 +414,48 @@ pub fn stamp(start: (i64, u32, u32, u32, u32, u32), seconds: u64) -> (String, St
     (xsd, display)
 }
 
+/// A TimeSpan as .NET's constant format writes it: `[d.]hh:mm:ss[.fffffff]`.
+pub fn timespan_text(seconds: f64) -> String {
+    let ticks = (seconds * 1e7).round() as i64;
+    let (sign, ticks) = if ticks < 0 { ("-", -ticks) } else { ("", ticks) };
+    let (secs, fraction) = (ticks / 10_000_000, ticks % 10_000_000);
+    let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    let days = if d > 0 { format!("{d}.") } else { String::new() };
+    let fraction = if fraction > 0 { format!(".{fraction:07}") } else { String::new() };
+    format!("{sign}{days}{h:02}:{m:02}:{s:02}{fraction}")
+}
+
+/// A TimeSpan as `TS` holds it (XmlConvert): `PT5H12M33.1234567S`, `P1DT2H`, `PT0S`.
+pub fn xs_duration_text(seconds: f64) -> String {
+    let ticks = (seconds.abs() * 1e7).round() as i64;
+    let sign = if seconds < 0.0 { "-" } else { "" };
+    let (secs, fraction) = (ticks / 10_000_000, ticks % 10_000_000);
+    let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = format!("{sign}P");
+    if d > 0 {
+        out.push_str(&format!("{d}D"));
+    }
+    let mut time = String::new();
+    if h > 0 {
+        time.push_str(&format!("{h}H"));
+    }
+    if m > 0 {
+        time.push_str(&format!("{m}M"));
+    }
+    if s > 0 || fraction > 0 {
+        let f = format!("{fraction:07}");
+        let f = f.trim_end_matches('0');
+        time.push_str(&if f.is_empty() { format!("{s}S") } else { format!("{s}.{f}S") });
+    }
+    if !time.is_empty() {
+        out.push('T');
+        out.push_str(&time);
+    } else if d == 0 {
+        out.push_str("T0S");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,7 +465,22 @@ mod tests {
         assert_eq!(size_text(37_748_736), "36 MB (37,748,736 bytes)");
         assert_eq!(size_text(512), "512 B (512 bytes)");
         assert_eq!(size_text(1_288_490_188), "1.2 GB (1,288,490,188 bytes)");
-        assert_eq!(crate::exchange::access::byte_count(&size_text(42_151_234)), Some(42_151_234));
+        assert_eq!(crate::exchange::text::byte_count(&size_text(42_151_234)), Some(42_151_234));
+    }
+
+    #[test]
+    fn timespans_print_like_dotnet_and_parse_back() {
+        assert_eq!(timespan_text(93_784.5), "1.02:03:04.5000000");
+        assert_eq!(timespan_text(18_798.0), "05:13:18");
+        assert_eq!(xs_duration_text(18_753.1234567), "PT5H12M33.1234567S");
+        assert_eq!(xs_duration_text(93_600.0), "P1DT2H");
+        assert_eq!(xs_duration_text(0.0), "PT0S");
+        for secs in [0.0, 1.5, 59.9999999, 3600.0, 93_784.5, 1_000_000.25] {
+            let back = crate::exchange::text::timespan(&timespan_text(secs)).unwrap();
+            assert!((back - secs).abs() < 1e-6, "{secs}");
+            let back = crate::exchange::text::xs_duration(&xs_duration_text(secs)).unwrap();
+            assert!((back - secs).abs() < 1e-6, "{secs}");
+        }
     }
 
     #[test]

@@ -357,7 +357,7 @@ fn every_written_file_is_announced_the_same_way_and_q_silences_them() {
         assert!(err.contains(&format!("mrs-triage: wrote {}", d.join(path).display())), "{err}");
     }
     assert!(
-        err.contains(&format!("mrs-triage: wrote 6 files to {}", d.join("csv").display())),
+        err.contains(&format!("mrs-triage: wrote 8 files to {}", d.join("csv").display())),
         "{err}"
     );
     let out = bin()

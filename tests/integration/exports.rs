@@ -71,10 +71,12 @@ fn every_csv_table_snapshot() {
         names,
         [
             "bad_items.csv",
+            "batch_performance.csv",
             "batches.csv",
             "failures.csv",
             "folders.csv",
             "mailboxes.csv",
+            "performance.csv",
             "principals.csv"
         ]
     );

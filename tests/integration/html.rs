@@ -132,7 +132,14 @@ fn chromium_once(url: &str, extra: &[&str]) -> std::process::Output {
 fn chromium_renders_tables_and_charts_with_and_without_javascript() {
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
-    render(&["samples/batch-wave3.utf16.xml", "samples/corrupt-and-large.xml"], &html);
+    render(
+        &[
+            "samples/batch-wave3.utf16.xml",
+            "samples/corrupt-and-large.xml",
+            "samples/onboarding-stalls.xml",
+        ],
+        &html,
+    );
     let url = format!("file://{}", html.display());
     for script in [true, false] {
         let mut b = Browser::launch();
@@ -142,8 +149,13 @@ fn chromium_renders_tables_and_charts_with_and_without_javascript() {
         assert!(dom.contains("id=\"chart-classes\"") && dom.contains("id=\"chart-time\""));
         assert!(dom.matches("<rect").count() > 10, "charts without bars");
         assert!(dom.contains("raise-bad-item-limit"));
-        assert_eq!(dom.matches("class=\"filter\"").count(), if script { 4 } else { 0 });
+        assert_eq!(dom.matches("class=\"filter\"").count(), if script { 6 } else { 0 });
         assert_eq!(dom.contains("<th><button type=\"button\">"), script);
+        // The performance charts: where each batch's time went, a copy-progress curve.
+        assert!(
+            dom.contains("id=\"chart-time-shares\"") && dom.contains("class=\"chart chart-copy\"")
+        );
+        assert!(dom.contains("<polyline") && dom.contains("perf-wait-target-stalls"));
     }
     let shot = dir.path().join("report.png");
     chromium_once(&url, &[&format!("--screenshot={}", shot.display())]);
@@ -349,7 +361,7 @@ fn chromium_sorts_filters_and_jumps() {
     render_all(&html);
     let mut b = Browser::launch();
     b.open(&format!("file://{}", html.display()), true);
-    assert_eq!(b.eval("document.querySelectorAll('.filter input').length"), json!(4));
+    assert_eq!(b.eval("document.querySelectorAll('.filter input').length"), json!(6));
     // Several inputs: the table has its Input column.
     let th = |name: &str| {
         let columns = ["Mailbox", "Input", "Status", "Failure type", "Perm"];

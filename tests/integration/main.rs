@@ -12,6 +12,7 @@ mod exports;
 mod fixtures;
 mod html;
 mod outputs;
+mod performance;
 mod redact;
 mod remediate;
 mod roundtrip;

@@ -151,7 +151,9 @@ fn the_script_of_every_sample_is_inert() {
             }
         }
         let name = sample.file_name().unwrap().to_string_lossy().to_string();
-        if name != "healthy.xml" {
+        // Nothing to change in these: a healthy move, and moves whose only
+        // steps are performance advice (wait; free source resources).
+        if !["healthy.xml", "onboarding-stalls.xml", "archive-move.xml"].contains(&name.as_str()) {
             assert!(commands > 0, "{name}: no commands");
         }
     }

@@ -184,6 +184,259 @@ fn flattened_reports() {
     assert_eq!(t["status"], "Completed");
 }
 
+// Performance: the second table of samples/README.md.
+
+/// A mailbox's performance record.
+fn perf(m: &Value) -> &Value {
+    let p = &m["performance"];
+    assert!(p.is_object(), "{}: no performance", m["alias"]);
+    p
+}
+
+/// A figure, to the JSON's 3 decimals.
+#[track_caller]
+fn close(v: &Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("{v} is no number"));
+    assert!((got - want).abs() < 0.0015, "{got} != {want}");
+}
+
+/// The ids of a mailbox's performance steps.
+fn perf_steps(m: &Value) -> Vec<&str> {
+    m["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .filter(|id| id.starts_with("perf-"))
+        .collect()
+}
+
+#[test]
+fn healthy_performance() {
+    let d = summary("healthy.xml");
+    let m = mailbox(&d, "adelev");
+    let p = perf(m);
+    close(&p["in_progress_hours"], 3.1);
+    close(&p["transfer_rate_gb_per_hour"], 0.837);
+    close(&p["efficiency_percent"], 92.0);
+    close(&p["source_side_percent"], 68.0);
+    close(&p["destination_side_percent"], 24.0);
+    close(&p["stall_percent"], 2.6);
+    close(&p["stalls"]["content_indexing"], 1.5);
+    close(&p["stalls"]["mdb_replication"], 0.8);
+    close(&p["stalls"]["target_cpu"], 0.3);
+    close(&p["source_latency_ms"], 45.0);
+    assert_eq!(p["health"], "healthy");
+    assert_eq!(p["bottleneck"], Value::Null);
+    assert_eq!(p["throttled"], false);
+    assert_eq!(p["copy_progress"].as_array().unwrap().len(), 1);
+    assert!(perf_steps(m).is_empty());
+    for (file, alias) in [("source-principals.xml", "meganb"), ("target-principals.xml", "leeg")] {
+        let d = summary(file);
+        let m = mailbox(&d, alias);
+        assert_eq!((&perf(m)["health"], &perf(m)["bottleneck"]), (&"healthy".into(), &Value::Null));
+        assert!(perf_steps(m).is_empty(), "{alias}");
+    }
+}
+
+#[test]
+fn local_move_with_a_busy_destination() {
+    let d = summary("corrupt-and-large.xml");
+    let m = mailbox(&d, "isaiahl");
+    let p = perf(m);
+    close(&p["destination_side_percent"], 49.0);
+    assert_eq!((&p["health"], &p["bottleneck"]), (&"warning".into(), &"destination".into()));
+    assert_eq!(p["source_latency_ms"], Value::Null, "no MRSProxy, no latency");
+    assert_eq!(perf_steps(m), ["perf-spread-batches"]);
+}
+
+#[test]
+fn batch_performance_and_servers() {
+    let d = summary("batch-wave3.utf16.xml");
+    let j = mailbox(&d, "jonis");
+    let p = perf(j);
+    close(&p["transient_failure_percent"], 17.0);
+    close(&p["transfer_rate_gb_per_hour"], 0.234);
+    close(&p["efficiency_percent"], 71.0);
+    assert_eq!(
+        (&p["health"], &p["bottleneck"]),
+        (&"critical".into(), &"transient_failures".into())
+    );
+    assert_eq!(p["throttled"], true);
+    assert_eq!(perf_steps(j), ["perf-check-mrsproxy-path", "perf-concurrency"]);
+    for alias in ["nestorw", "pradeepg", "lynner", "gradya"] {
+        assert_eq!(perf(mailbox(&d, alias))["health"], "healthy", "{alias}");
+    }
+    let b = &d["batches"][0]["performance"];
+    assert_eq!((b["mailboxes"].as_u64(), b["kept_moves"].as_u64()), (Some(5), Some(5)));
+    close(&b["avg_transfer_rate_gb_per_hour"], 0.86);
+    close(&b["min_transfer_rate_gb_per_hour"], 0.234);
+    close(&b["max_transfer_rate_gb_per_hour"], 1.235);
+    assert_eq!(b["end"], Value::Null, "failed moves never complete");
+    assert_eq!((&b["health"], &b["bottleneck"]), (&"warning".into(), &"transient_failures".into()));
+    let servers = d["servers"].as_array().unwrap();
+    let of = |by: &str| -> Vec<(&str, u64)> {
+        servers
+            .iter()
+            .filter(|s| s["by"] == by)
+            .map(|s| (s["key"].as_str().unwrap(), s["performance"]["mailboxes"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        of("source_server"),
+        [("EXCH01.contoso.com", 2), ("EXCH02.contoso.com", 2), ("EXCH03.contoso.com", 1)]
+    );
+    assert_eq!(of("mrs_server").len(), 2);
+    let exch02 = servers.iter().find(|s| s["key"] == "EXCH02.contoso.com").unwrap();
+    assert_eq!(exch02["performance"]["health"], "critical");
+}
+
+#[test]
+fn migration_user_coarse_performance() {
+    let d = summary("migration-user-dcs.xml");
+    let m = mailbox(&d, "diegos@contoso.com");
+    let p = perf(m);
+    close(&p["stall_percent"], 18.5);
+    assert_eq!(p["stalls"], Value::Null);
+    for k in ["overall_hours", "suspended_hours", "failed_hours", "relinquished_hours"] {
+        assert_eq!(p[k], Value::Null, "{k}");
+    }
+    assert_eq!(p["mailbox_bytes"], 2_403_291_635u64, "EstimatedTotalTransferSize");
+    assert_eq!((&p["health"], &p["bottleneck"]), (&"warning".into(), &"stalls".into()));
+    assert_eq!(perf_steps(m), ["perf-wait-target-stalls"]);
+}
+
+#[test]
+fn flattened_performance() {
+    let d = summary("flattened.xml");
+    let j = perf(mailbox(&d, "johannal"));
+    close(&j["in_progress_hours"], 2.3);
+    close(&j["source_side_percent"], 68.0);
+    close(&j["source_latency_ms"], 72.0);
+    assert_eq!(j["health"], "healthy");
+    let t = perf(mailbox(&d, "miriamg"));
+    close(&t["in_progress_hours"], 1.9);
+    for k in ["source_side_percent", "destination_side_percent", "source_latency_ms"] {
+        assert_eq!(t[k], Value::Null, "{k}");
+    }
+    assert_eq!(t["copy_progress"][0]["time"], "2024-05-14T08:00:49Z");
+}
+
+#[test]
+fn onboarding_with_stalls() {
+    let d = summary("onboarding-stalls.xml");
+    let m = mailbox(&d, "alexw");
+    assert_eq!(m["verdict"], "clean");
+    counts(m, &[]);
+    let p = perf(m);
+    assert_eq!(p["mailbox_bytes"], 9u64 << 30);
+    close(&p["transfer_rate_gb_per_hour"], 0.52);
+    close(&p["stall_percent"], 24.0);
+    for (k, v) in [
+        ("content_indexing", 11.0),
+        ("mdb_replication", 7.0),
+        ("target_cpu", 3.5),
+        ("target_throttle", 2.0),
+        ("mailbox_locked", 0.5),
+        ("source_cpu", 0.0),
+    ] {
+        close(&p["stalls"][k], v);
+    }
+    assert_eq!((&p["health"], &p["bottleneck"]), (&"critical".into(), &"stalls".into()));
+    assert_eq!(p["throttled"], false);
+    assert_eq!(p["stalled_now"], serde_json::json!({"side": "target", "reason": "DiskLatency"}));
+    assert_eq!(p["copy_progress"].as_array().unwrap().len(), 8);
+    let episodes: Vec<(&str, Option<f64>)> = p["stall_episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["reason"].as_str().unwrap(), e["hours"].as_f64()))
+        .collect();
+    assert_eq!(
+        episodes,
+        [
+            ("ContentIndexing", Some(0.6)),
+            ("MailboxDatabaseReplication", Some(0.9)),
+            ("Processor", Some(0.4)),
+            ("ContentIndexing", Some(0.6)),
+            ("DiskLatency", None),
+        ]
+    );
+    assert_eq!(p["stall_episodes"][4]["end"], Value::Null);
+    assert_eq!(perf_steps(m), ["perf-wait-target-stalls"]);
+}
+
+#[test]
+fn archive_only_move() {
+    let d = summary("archive-move.xml");
+    let m = mailbox(&d, "pattif");
+    assert_eq!(m["verdict"], "clean");
+    let p = perf(m);
+    assert_eq!(p["mailbox_bytes"], 15_569_256_448u64, "the archive alone");
+    close(&p["transfer_rate_gb_per_hour"], 0.985);
+    close(&p["source_side_percent"], 87.0);
+    close(&p["word_breaking_percent"], 0.0);
+    assert_eq!(
+        (&p["source_latency_ms"], &p["destination_latency_ms"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!((&p["health"], &p["bottleneck"]), (&"warning".into(), &"source".into()));
+    assert_eq!(perf_steps(m), ["perf-source-resources"]);
+}
+
+#[test]
+fn batch_over_three_servers_with_a_stuck_move() {
+    let d = summary("batch-servers.xml");
+    let all = d["mailboxes"].as_array().unwrap();
+    assert_eq!(all.len(), 10);
+    assert!(all.iter().all(|m| m["verdict"] == "clean"));
+    let b = &d["batches"][0]["performance"];
+    assert_eq!((b["mailboxes"].as_u64(), b["kept_moves"].as_u64()), (Some(10), Some(9)));
+    close(&b["avg_transfer_rate_gb_per_hour"], 0.922);
+    close(&b["min_transfer_rate_gb_per_hour"], 0.6);
+    close(&b["max_transfer_rate_gb_per_hour"], 1.2);
+    assert_eq!(b["end"], Value::Null, "one move unfinished");
+    assert!(b["throughput_gb_per_hour"].as_f64().unwrap() > 0.0);
+    assert_eq!(b["health"], "healthy", "the stuck move does not hide the batch's speed");
+    let s = mailbox(&d, "serenad");
+    let p = perf(s);
+    close(&p["transfer_rate_gb_per_hour"], 0.011);
+    close(&p["transient_failure_percent"], 22.0);
+    assert_eq!(p["stalled_now"], serde_json::json!({"side": "source", "reason": "UnknownReason"}));
+    assert_eq!(
+        (&p["health"], &p["bottleneck"]),
+        (&"critical".into(), &"transient_failures".into())
+    );
+    assert_eq!(perf_steps(s), ["perf-check-mrsproxy-path", "perf-concurrency"]);
+    let exch03 =
+        d["servers"].as_array().unwrap().iter().find(|x| x["key"] == "EXCH03.contoso.com").unwrap();
+    close(&exch03["performance"]["avg_transfer_rate_gb_per_hour"], 0.42);
+    for alias in ["irvins", "raulr"] {
+        assert_eq!(
+            perf_steps(mailbox(&d, alias)),
+            ["perf-concurrency"],
+            "{alias}: EXCH03 is far slower"
+        );
+    }
+    for alias in ["allande", "debrab"] {
+        assert!(perf_steps(mailbox(&d, alias)).is_empty(), "{alias}");
+    }
+    // Times read from a report that is only text, and from flattened entries.
+    let c = perf(mailbox(&d, "christiec"));
+    assert_eq!(c["stall_episodes"][0]["start"], "2024-06-03T20:27:51Z");
+    assert_eq!(c["source_side_percent"], Value::Null, "no session in a text report");
+    let e = perf(mailbox(&d, "emilyb"));
+    close(&e["source_side_percent"], 68.0);
+    for m in all.iter().filter(|m| m["alias"] != "serenad") {
+        let p = perf(m);
+        assert_eq!(p["copy_progress"].as_array().unwrap().len(), 3, "{}", m["alias"]);
+        let ep = p["stall_episodes"].as_array().unwrap();
+        assert_eq!(ep.len(), 1, "{}", m["alias"]);
+        assert_eq!(ep[0]["reason"], "ContentIndexing");
+        assert!(ep[0]["end"].is_string() && ep[0]["hours"].as_f64().unwrap() > 0.0);
+    }
+}
+
 #[test]
 fn samples_are_what_the_generator_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -206,5 +459,5 @@ fn samples_are_what_the_generator_writes() {
         );
         n += 1;
     }
-    assert_eq!(n, 16, "8 XML exports, 6 text reports, 2 batch downloads");
+    assert_eq!(n, 19, "11 XML exports, 6 text reports, 2 batch downloads");
 }

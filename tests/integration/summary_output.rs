@@ -1,4 +1,5 @@
-//! Snapshots of the summary in each output format, on the bundled batch sample.
+//! Snapshots of the summary in each output format, on the bundled batch sample,
+//! and of the `perf` tables.
 
 use crate::util::bin;
 
@@ -21,6 +22,14 @@ fn ascii_table_snapshot() {
     insta::assert_snapshot!(
         "summary_table_ascii",
         run(&["samples/target-principals.xml", "--ascii"])
+    );
+}
+
+#[test]
+fn perf_table_snapshot() {
+    insta::assert_snapshot!(
+        "perf_table",
+        run(&["perf", "samples/batch-servers.xml", "--color", "never"])
     );
 }
 

@@ -238,5 +238,5 @@ fn text_is_found_by_content_in_a_folder() {
         };
         assert_eq!(kind, &want, "{path}");
     }
-    assert_eq!(kinds.len(), 16, "{kinds:?}");
+    assert_eq!(kinds.len(), 19, "{kinds:?}");
 }

@@ -5,6 +5,10 @@
 //! forbids everything but inline styles, `data:` images and that script by
 //! its SHA-256, so the page stays inert even if escaping were ever missed.
 //!
+//! When the exports carry durations, a performance section shows each
+//! move's figures, where each batch's time went, the batches and servers,
+//! and each mailbox's copy progress with its stall episodes.
+//!
 //! Every piece of text that comes from a report goes through [`esc`]: HTML
 //! metacharacters become entities, and control, bidirectional and zero-width
 //! characters become visible escapes (they could otherwise reorder or hide
@@ -18,10 +22,10 @@ use std::io;
 
 use super::Exporter;
 use super::target::Destination;
-use crate::analysis::MailboxAnalysis;
+use crate::analysis::{GroupPerformance, MailboxAnalysis, ServerKey};
 use crate::pipeline::Run;
 use crate::remediate::{self, Severity, Suggestion};
-use crate::render::{self, NONE, plural};
+use crate::render::{self, NONE, figure, percent, plural};
 
 mod charts;
 mod escape;
@@ -36,6 +40,8 @@ const MAILBOXES_SHOWN: usize = 500;
 const PRINCIPALS_SHOWN: usize = 50;
 /// Most commands shown per step (the script has them all).
 const COMMANDS_SHOWN: usize = 20;
+/// Most copy-progress curves drawn.
+const CURVES_SHOWN: usize = 40;
 
 /// The HTML report exporter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,6 +75,7 @@ details { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; 
 summary { cursor: pointer; font-weight: 600; }
 .sev { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 12px; font-weight: 600; color: #fff; }
 .sev-critical { background: #cf222e; } .sev-warning { background: #9a6700; } .sev-info { background: #0969da; }
+.h { font-weight: 600; } .h-healthy { color: #1a7f37; } .h-warning { color: #9a6700; } .h-critical { color: #cf222e; }
 .v { font-weight: 600; white-space: nowrap; } .v-clean { color: #1a7f37; } .v-permissions_only { color: #0969da; } .v-large_items { color: #9a6700; } .v-data_loss_risk { color: #cf222e; } .v-failed_other { color: #8250df; }
 svg text { fill: currentColor; font: 11px system-ui, sans-serif; }
 .legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
@@ -93,6 +100,7 @@ pub fn render(run: &Run) -> String {
     h.push_str(&charts::time_chart(&run.analysis.timeline));
     h.push_str("</section>\n");
     mailboxes(&mut h, run);
+    performance(&mut h, run);
     steps(&mut h, run);
     principals(&mut h, run);
     failures(&mut h, run);
@@ -193,6 +201,116 @@ fn mailboxes(h: &mut String, run: &Run) {
     }
     h.push_str("</tbody>\n</table></div>\n");
     more(h, a.mailboxes.len(), MAILBOXES_SHOWN, "mailboxes");
+    h.push_str("</section>\n");
+}
+
+/// Each move's performance, where each batch's time went, the batches and
+/// servers, and the copy-progress curves (only when some move has data).
+fn performance(h: &mut String, run: &Run) {
+    let a = &run.analysis;
+    if !a.has_performance() {
+        return;
+    }
+    h.push_str("<section id=\"performance\">\n<h2>Performance</h2>\n");
+    h.push_str(
+        "<p class=\"muted\">Shares are of the in-progress time (TotalInProgressDuration). Stalls \
+         are waits for resources: migrations yield to users and mail flow, so some are normal.</p>\n",
+    );
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>Mailbox</th><th>Size</th><th>Rate GB/h</th><th>Efficiency</th><th>Source side</th><th>Destination side</th><th>Stalls</th><th>Source latency</th><th>Health</th><th>Bottleneck</th><th>Stalled now</th></tr></thead>\n<tbody>\n");
+    let with: Vec<&MailboxAnalysis> =
+        a.mailboxes.iter().filter(|m| m.performance.is_some()).collect();
+    for m in with.iter().take(MAILBOXES_SHOWN) {
+        let Some(p) = &m.performance else { continue };
+        let _ = writeln!(
+            h,
+            "<tr><td><a href=\"#mbx-{id}\">{label}</a></td><td class=\"n\">{size}</td><td class=\"n\">{rate}</td><td class=\"n\">{eff}</td><td class=\"n\">{src}</td><td class=\"n\">{dst}</td><td class=\"n\">{stalls}</td><td class=\"n\">{lat}</td><td><span class=\"h h-{health}\">{health}</span></td><td>{bottleneck}</td><td>{now}</td></tr>",
+            id = anchor(m),
+            label = esc(&m.label()),
+            size = p.mailbox_bytes.map_or_else(|| NONE.into(), render::size),
+            rate = figure(p.transfer_rate_gb_per_hour, 2),
+            eff = percent(p.figures.efficiency_percent),
+            src = percent(p.figures.source_side_percent),
+            dst = percent(p.figures.destination_side_percent),
+            stalls = percent(p.figures.stall_percent),
+            lat = p.figures.source_latency_ms.map_or_else(|| NONE.into(), |l| format!("{l:.0} ms")),
+            health = p.assessment.health,
+            bottleneck = p.assessment.bottleneck.map_or(NONE, |b| b.key()),
+            now = p
+                .stalled_now
+                .as_ref()
+                .map_or_else(|| NONE.into(), |s| esc(&format!("{} {}", s.side, s.reason))),
+        );
+    }
+    h.push_str("</tbody>\n</table></div>\n");
+    more(h, with.len(), MAILBOXES_SHOWN, "mailboxes");
+
+    let batches: Vec<(String, &GroupPerformance)> =
+        a.batches().filter_map(|(g, p)| Some((g.key.clone(), p?))).collect();
+    if !batches.is_empty() {
+        h.push_str("<h3>Where the time went, per batch</h3>\n");
+        h.push_str(&charts::time_legend());
+        h.push_str(&charts::time_shares_chart(&batches));
+    }
+    let mut groups: Vec<(String, &GroupPerformance)> = batches
+        .iter()
+        .map(|(k, p)| (format!("batch {}", if k.is_empty() { "(none)" } else { k }), *p))
+        .collect();
+    groups.extend(a.servers.iter().filter_map(|s| {
+        let what = match s.by {
+            ServerKey::SourceServer => "source server",
+            ServerKey::MrsServer => "MRS server",
+        };
+        Some((format!("{what} {}", s.key), s.performance.as_ref()?))
+    }));
+    if !groups.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3>Batches and servers</h3>\n<p class=\"muted\">Rates, shares and latencies are those of the kept moves: the fastest {}% of the moves that ran, so one stuck move does not hide a group's real speed. Throughput is every byte transferred over the wall-clock time from the first start to the last completion (or the last update while moves are unfinished).</p>",
+            a.percentile.get()
+        );
+        h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>Group</th><th>Moves</th><th>Kept</th><th>GB transferred</th><th>Complete</th><th>Rate GB/h (min–max)</th><th>Throughput GB/h</th><th>Stalls</th><th>Health</th><th>Bottleneck</th><th>End (UTC)</th></tr></thead>\n<tbody>\n");
+        for (name, p) in &groups {
+            let range = match (p.min_transfer_rate_gb_per_hour, p.max_transfer_rate_gb_per_hour) {
+                (Some(lo), Some(hi)) => format!(" ({lo:.2}–{hi:.2})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{name}</td><td class=\"n\">{n}</td><td class=\"n\">{kept}</td><td class=\"n\">{gb}</td><td class=\"n\">{pc}</td><td class=\"n\">{rate}{range}</td><td class=\"n\">{tp}</td><td class=\"n\">{stalls}</td><td><span class=\"h h-{health}\">{health}</span></td><td>{bottleneck}</td><td>{end}</td></tr>",
+                name = esc(name),
+                n = p.mailboxes,
+                kept = p.kept_moves,
+                gb = figure(p.total_gb_transferred, 1),
+                pc = percent(p.percent_complete),
+                rate = figure(p.avg_transfer_rate_gb_per_hour, 2),
+                tp = figure(p.throughput_gb_per_hour, 2),
+                stalls = percent(p.figures.stall_percent),
+                health = p.assessment.health,
+                bottleneck = p.assessment.bottleneck.map_or(NONE, |b| b.key()),
+                end = p.end.map_or_else(
+                    || "not finished".into(),
+                    |t| crate::time::utc_text(t.div_euclid(crate::time::TICKS_PER_SECOND))
+                ),
+            );
+        }
+        h.push_str("</tbody>\n</table></div>\n");
+    }
+
+    let curves: Vec<(String, String)> = with
+        .iter()
+        .filter_map(|m| {
+            let svg = charts::copy_curve(&anchor(m), &m.label(), m.performance.as_ref()?)?;
+            Some((m.label(), svg))
+        })
+        .collect();
+    if !curves.is_empty() {
+        h.push_str("<h3>Copy progress and stalls, per mailbox</h3>\n<p class=\"muted\">From the report log's \"Copy progress\" lines; shaded: the stall episodes the log tells (from the stall line to the next \"no longer stalled\" or copy-progress line).</p>\n");
+        for (label, svg) in curves.iter().take(CURVES_SHOWN) {
+            let _ = writeln!(h, "<h4>{}</h4>", esc(label));
+            h.push_str(svg);
+        }
+        more(h, curves.len(), CURVES_SHOWN, "copy-progress curves");
+    }
     h.push_str("</section>\n");
 }
 
