@@ -24,54 +24,24 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::hint::black_box;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use mrs_triage::analysis::{self, Analysis, Percentile, performance, rollup};
-use mrs_triage::clixml::writer::OutputEncoding;
 use mrs_triage::clixml::{self, Reader, RefId};
 use mrs_triage::exchange::access::View;
 use mrs_triage::exchange::extract::{Extracted, extract, move_stats};
 use mrs_triage::pipeline::{Source, TriageOptions, triage};
 use mrs_triage::remediate;
-use mrs_triage::synth::samples::{BulkShape, bulk_mailboxes};
+use mrs_triage::synth::samples::BulkShape;
 
 mod common;
-use common::{data_dir, full_run, raw_quick_xml};
+use common::{GENERATOR_VERSION, big_export, data_dir, full_run, raw_quick_xml, write_export};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Bumped whenever the generated content changes, so stale files are not reused.
-const GENERATOR_VERSION: u32 = 2;
-
-fn write_export(path: &Path, mailboxes: usize, items: usize, seed: u64, shape: BulkShape) {
-    let tmp = path.with_extension("tmp");
-    let out = BufWriter::with_capacity(1 << 20, File::create(&tmp).unwrap());
-    mrs_triage::synth::write_export(
-        out,
-        OutputEncoding::Utf8,
-        bulk_mailboxes(mailboxes, items, seed, shape),
-    )
-    .unwrap()
-    .flush()
-    .unwrap();
-    std::fs::rename(&tmp, path).unwrap();
-}
-
-/// The large single export (cached).
-fn big_export(mailboxes: usize, items: usize) -> PathBuf {
-    let path =
-        data_dir().join(format!("triage-v{GENERATOR_VERSION}-mixed-{mailboxes}x{items}.xml"));
-    if !path.exists() {
-        let started = std::time::Instant::now();
-        write_export(&path, mailboxes, items, 42, BulkShape::Mixed);
-        eprintln!("generated {} in {:.1?}", path.display(), started.elapsed());
-    }
-    path
-}
 
 /// A folder of `files` small exports (cached; complete once `.done` exists).
 fn folder(files: usize, items: usize) -> Vec<PathBuf> {

@@ -1,8 +1,15 @@
-//! What the benches share: criterion's mode, the data folder, and the
-//! baseline raw quick-xml pass every throughput is compared with.
+//! What the benches share: criterion's mode, the data folder, the large
+//! generated export, and the baseline raw quick-xml pass every throughput is
+//! compared with.
 
-use std::io::BufRead;
-use std::path::PathBuf;
+#![allow(dead_code)] // each bench uses its own part
+
+use std::fs::File;
+use std::io::{BufRead, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use mrs_triage::clixml::writer::OutputEncoding;
+use mrs_triage::synth::samples::{BulkShape, bulk_mailboxes};
 
 /// Whether criterion runs real measurements (`cargo bench` passes `--bench`).
 pub fn full_run() -> bool {
@@ -20,6 +27,35 @@ pub fn data_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("mrs-triage-bench-data"));
     std::fs::create_dir_all(&dir).expect("create bench data dir");
     dir
+}
+
+/// Bumped whenever the generated content changes, so stale files are not reused.
+pub const GENERATOR_VERSION: u32 = 2;
+
+pub fn write_export(path: &Path, mailboxes: usize, items: usize, seed: u64, shape: BulkShape) {
+    let tmp = path.with_extension("tmp");
+    let out = BufWriter::with_capacity(1 << 20, File::create(&tmp).unwrap());
+    mrs_triage::synth::write_export(
+        out,
+        OutputEncoding::Utf8,
+        bulk_mailboxes(mailboxes, items, seed, shape),
+    )
+    .unwrap()
+    .flush()
+    .unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// The large single export (cached).
+pub fn big_export(mailboxes: usize, items: usize) -> PathBuf {
+    let path =
+        data_dir().join(format!("triage-v{GENERATOR_VERSION}-mixed-{mailboxes}x{items}.xml"));
+    if !path.exists() {
+        let started = std::time::Instant::now();
+        write_export(&path, mailboxes, items, 42, BulkShape::Mixed);
+        eprintln!("generated {} in {:.1?}", path.display(), started.elapsed());
+    }
+    path
 }
 
 // ---------------------------------------------------------------------------
