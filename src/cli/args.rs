@@ -136,7 +136,8 @@ EXIT STATUS:
   65  at least one input is not valid CLIXML; the others were still used
   66  an input could not be opened, or a pattern matched nothing
   73  the output file could not be written
-  74  an I/O error while reading or writing";
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C)";
 
 /// Arguments of `perf`.
 #[derive(Debug, Args, Clone)]
@@ -235,9 +236,11 @@ The JSON mapping is documented in the README (section \"dump output\").
 
 EXIT STATUS:
   0   every input was read (also when the output pipe is closed early)
+  2   usage error (bad flag or value)
   65  at least one input is not valid CLIXML; the others were still dumped
-  66  an input could not be opened
-  74  an I/O error while reading or writing";
+  66  an input could not be opened, or a pattern matched nothing
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C)";
 
 const REMEDIATE_HELP: &str = "\
 Examples:
@@ -251,11 +254,13 @@ with a <placeholder> do not parse until you fill it in. The file is UTF-8 with B
 (what Windows PowerShell 5.1 reads correctly). mrs-triage never runs anything itself.
 
 EXIT STATUS:
-  0   done
+  0   done (also when the output pipe is closed early)
+  2   usage error (bad flag or value; an output that would replace an input)
   65  at least one input is not valid CLIXML; the others were still used
   66  an input could not be opened, or a pattern matched nothing
   73  the output file could not be written
-  74  an I/O error while reading or writing";
+  74  an I/O error while reading or writing
+  130 interrupted (Ctrl-C); no partial script is left behind";
 
 /// Arguments of `remediate`.
 #[derive(Debug, Args, Clone)]

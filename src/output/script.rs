@@ -83,7 +83,7 @@ impl<W: Write> Lines<W> {
                     self.line(&format!("Run in: {}", c.shell.label()))?;
                     shell = Some(c.shell);
                 }
-                self.line(c.dry_run.as_deref().unwrap_or(&c.line))?;
+                self.line(&c.dry_run())?;
             }
         }
         Ok(())

@@ -561,23 +561,7 @@ fn write_all_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Res
         writeln!(out)?;
         writeln!(out, "{} ({})", style.text(&a.label()), a.verdict.key())?;
         for (i, s) in steps.iter().enumerate() {
-            let head = wrap(
-                &format!(
-                    "{}. {} {}: {}",
-                    i + 1,
-                    severity_tag(s.severity, false),
-                    s.id,
-                    style.text(&s.finding)
-                ),
-                "  ",
-                width,
-            );
-            let head = if style.color {
-                head.replacen(&severity_tag(s.severity, false), &severity_tag(s.severity, true), 1)
-            } else {
-                head
-            };
-            writeln!(out, "{head}")?;
+            writeln!(out, "{}", step_head(&format!("{}.", i + 1), s, style, width))?;
             writeln!(out, "{}", wrap(&style.text(&s.text), "     ", width))?;
             write_commands(out, &s.commands, "     ", style)?;
         }
@@ -588,22 +572,7 @@ fn write_all_steps(out: &mut dyn Write, run: &Run, style: TableStyle) -> io::Res
         writeln!(out)?;
         writeln!(out, "Principals")?;
         for s in &principal_steps {
-            let head = wrap(
-                &format!(
-                    "- {} {}: {}",
-                    severity_tag(s.severity, false),
-                    s.id,
-                    style.text(&s.finding)
-                ),
-                "  ",
-                width,
-            );
-            let head = if style.color {
-                head.replacen(&severity_tag(s.severity, false), &severity_tag(s.severity, true), 1)
-            } else {
-                head
-            };
-            writeln!(out, "{head}")?;
+            writeln!(out, "{}", step_head("-", s, style, width))?;
             write_commands(out, &s.commands, "     ", style)?;
         }
     }
@@ -648,4 +617,12 @@ fn write_groups(
         ]);
     }
     t.write(out, style)
+}
+
+/// A step's first line, `{marker} [SEVERITY] id: finding`, wrapped to the width; the
+/// severity tag is coloured after wrapping, so its escape codes never count as width.
+fn step_head(marker: &str, s: &Suggestion, style: TableStyle, width: usize) -> String {
+    let plain = severity_tag(s.severity, false);
+    let head = wrap(&format!("{marker} {plain} {}: {}", s.id, style.text(&s.finding)), "  ", width);
+    if style.color { head.replacen(&plain, &severity_tag(s.severity, true), 1) } else { head }
 }

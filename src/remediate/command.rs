@@ -36,9 +36,10 @@ impl Shell {
 pub struct Command {
     /// The command as it would be run.
     pub line: String,
-    /// The same command with `-WhatIf` where it belongs, for commands that
-    /// change something; `None` for commands that only read.
-    pub dry_run: Option<String>,
+    /// Where ` -WhatIf` goes in `line` (a byte offset), for commands that
+    /// change something; `None` for commands that only read. An offset, not
+    /// a second copy: a run keeps every mailbox's commands.
+    whatif_at: Option<usize>,
     /// Where to run it.
     pub shell: Shell,
     /// Whether it holds a `<placeholder>` a person must replace.
@@ -48,18 +49,13 @@ pub struct Command {
 impl Command {
     /// A command that only reads.
     pub(crate) fn read(shell: Shell, line: String) -> Command {
-        Command { line, dry_run: None, shell, placeholder: false }
+        Command { line, whatif_at: None, shell, placeholder: false }
     }
 
     /// A command that changes something: `-WhatIf` goes between `head` and
     /// `tail` (a pipeline's closing brace must stay last).
     pub(crate) fn change(shell: Shell, head: String, tail: &str) -> Command {
-        Command {
-            line: format!("{head}{tail}"),
-            dry_run: Some(format!("{head} -WhatIf{tail}")),
-            shell,
-            placeholder: false,
-        }
+        Command { whatif_at: Some(head.len()), line: head + tail, shell, placeholder: false }
     }
 
     pub(crate) fn with_placeholder(mut self, yes: bool) -> Command {
@@ -69,7 +65,16 @@ impl Command {
 
     /// Whether running it changes something.
     pub fn changes(&self) -> bool {
-        self.dry_run.is_some()
+        self.whatif_at.is_some()
+    }
+
+    /// The command as the script writes it: with `-WhatIf` where it belongs
+    /// when it changes something, else as it would be run.
+    pub fn dry_run(&self) -> std::borrow::Cow<'_, str> {
+        match self.whatif_at {
+            Some(at) => format!("{} -WhatIf{}", &self.line[..at], &self.line[at..]).into(),
+            None => self.line.as_str().into(),
+        }
     }
 }
 
@@ -153,26 +158,33 @@ impl Ids {
         Command::change(self.shell, head, "").with_placeholder(self.placeholder)
     }
 
-    /// The removal command of one orphaned SID on one folder, or on the
-    /// mailbox when `folder` is `None`. Orphaned entries show as `NT
+    /// The removal command of one orphaned SID on its folders, or on the
+    /// mailbox when `folders` is empty. Orphaned entries show as `NT
     /// User:S-1-…` (folders) or the bare SID (mailbox permissions), so the
     /// entry is found by its SID and removed through its own `User` value
-    /// rather than by a spelling of it.
-    pub fn remove_orphan(&self, sid: &str, folder: Option<&str>) -> Option<Command> {
+    /// rather than by a spelling of it. Several folders are one `foreach`
+    /// over their identities: one line per SID to review, and a mailbox
+    /// with thousands of such entries keeps a folder list, not thousands of
+    /// copies of the pipeline.
+    pub fn remove_orphan(&self, sid: &str, folders: &[&str]) -> Option<Command> {
         let sid_q = quote(sid);
-        Some(match folder {
-            Some(f) => {
-                let fid = self.folder(f)?;
+        let pipeline = |fid: &str| {
+            format!(
+                "Get-MailboxFolderPermission -Identity {fid} | Where-Object {{ (\"$($_.User)\" -split ':')[-1] -eq {sid_q} }} | \
+                 ForEach-Object {{ Remove-MailboxFolderPermission -Identity {fid} -User $_.User -Confirm:$false"
+            )
+        };
+        Some(match folders {
+            [f] => Command::change(Shell::OnPremises, pipeline(&self.folder(f)?), " }"),
+            [_, _, ..] => {
+                let ids: Option<Vec<String>> = folders.iter().map(|f| self.folder(f)).collect();
                 Command::change(
                     Shell::OnPremises,
-                    format!(
-                        "Get-MailboxFolderPermission -Identity {fid} | Where-Object {{ (\"$($_.User)\" -split ':')[-1] -eq {sid_q} }} | \
-                         ForEach-Object {{ Remove-MailboxFolderPermission -Identity {fid} -User $_.User -Confirm:$false"
-                    ),
-                    " }",
+                    format!("foreach ($f in {}) {{ {}", ids?.join(", "), pipeline("$f")),
+                    " } }",
                 )
             }
-            None => {
+            [] => {
                 let mbx = self.mailbox_quoted()?;
                 Command::change(
                     Shell::OnPremises,
@@ -231,10 +243,34 @@ mod tests {
             "x | ForEach-Object { Remove-X -Confirm:$false".into(),
             " }",
         );
-        assert_eq!(
-            c.dry_run.as_deref(),
-            Some("x | ForEach-Object { Remove-X -Confirm:$false -WhatIf }")
-        );
+        assert_eq!(c.dry_run(), "x | ForEach-Object { Remove-X -Confirm:$false -WhatIf }");
+        assert_eq!(c.line, "x | ForEach-Object { Remove-X -Confirm:$false }");
         assert!(c.changes());
+        let read = Command::read(Shell::OnPremises, "Get-X".into());
+        assert_eq!((read.dry_run().as_ref(), read.changes()), ("Get-X", false));
+    }
+
+    fn ids(alias: &str) -> Ids {
+        Ids::of(&Mailbox { alias: Some(alias.into()), ..Mailbox::default() })
+    }
+
+    #[test]
+    fn one_orphan_removal_per_sid_whatever_its_folders() {
+        let sid = "S-1-5-21-1004336348-1177238915-682003330-1108";
+        let one = ids("meganb").remove_orphan(sid, &["Inbox"]).unwrap();
+        assert_eq!(
+            one.dry_run(),
+            "Get-MailboxFolderPermission -Identity 'meganb:\\Inbox' | Where-Object { (\"$($_.User)\" -split ':')[-1] -eq 'S-1-5-21-1004336348-1177238915-682003330-1108' } | ForEach-Object { Remove-MailboxFolderPermission -Identity 'meganb:\\Inbox' -User $_.User -Confirm:$false -WhatIf }"
+        );
+        let two = ids("meganb").remove_orphan(sid, &["Inbox", "O'Brien/Q1"]).unwrap();
+        assert_eq!(
+            two.dry_run(),
+            "foreach ($f in 'meganb:\\Inbox', 'meganb:\\O''Brien\\Q1') { Get-MailboxFolderPermission -Identity $f | Where-Object { (\"$($_.User)\" -split ':')[-1] -eq 'S-1-5-21-1004336348-1177238915-682003330-1108' } | ForEach-Object { Remove-MailboxFolderPermission -Identity $f -User $_.User -Confirm:$false -WhatIf } }"
+        );
+        let mailbox = ids("meganb").remove_orphan(sid, &[]).unwrap();
+        assert!(mailbox.line.starts_with("Get-MailboxPermission -Identity 'meganb'"));
+        // Without a mailbox identity there is no folder identity, so no command.
+        let none = Ids::of(&Mailbox::default()).remove_orphan(sid, &["Inbox", "Sent Items"]);
+        assert!(none.is_none());
     }
 }

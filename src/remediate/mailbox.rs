@@ -557,10 +557,11 @@ fn orphan_step(a: &MailboxAnalysis, ids: &Ids) -> Suggestion {
         for p in &sources {
             let Some(sid) = p.values.sid.as_deref() else { continue };
             if p.mailbox_level > 0 || p.folders.is_empty() {
-                commands.extend(ids.remove_orphan(sid, None));
+                commands.extend(ids.remove_orphan(sid, &[]));
             }
-            for f in &p.folders {
-                commands.extend(ids.remove_orphan(sid, Some(f)));
+            if !p.folders.is_empty() {
+                let folders: Vec<&str> = p.folders.iter().map(String::as_str).collect();
+                commands.extend(ids.remove_orphan(sid, &folders));
             }
         }
         "Orphaned entries (deleted users or groups, SIDs of a forest without a trust) could never \

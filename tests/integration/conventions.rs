@@ -382,7 +382,13 @@ fn colour_follows_the_flag_and_the_environment_in_help_too() {
     assert!(help(&["--color", "always", "--help"], &[]).contains('\u{1b}'));
     assert!(!help(&["--color", "never", "--help"], &[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
     assert!(!help(&["--help"], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
-    assert!(help(&["summary", "--help"], &[]).contains("EXIT STATUS"));
+    // Every command that reads inputs documents its exit statuses, Ctrl-C's included.
+    for command in ["summary", "export", "remediate", "diff", "perf", "dump"] {
+        let text = help(&[command, "--help"], &[]);
+        for status in ["EXIT STATUS", "\n  0 ", "\n  2 ", "\n  65 ", "\n  66 ", "\n  130 "] {
+            assert!(text.contains(status), "{command} --help lacks {status:?}");
+        }
+    }
     assert!(help(&["export", "--help"], &[]).contains("Examples:"));
     let table = help(&["samples/batch-wave3.utf16.xml", "--color", "always"], &[]);
     assert!(table.contains('\u{1b}'));
