@@ -201,18 +201,21 @@ fn billion_laughs() {
     bounded(&out, SMALL_RUN_MIB);
 }
 
+/// Writes `deep.xml`: 100,000 `Obj`s, each holding the next in its `LST`.
+fn write_deep(d: &Path) {
+    let n = 100_000;
+    let text =
+        format!("{ROOT}\n  {}{}\n</Objs>\n", "<Obj><LST>".repeat(n), "</LST></Obj>".repeat(n));
+    std::fs::write(d.join("deep.xml"), text).unwrap();
+}
+
 /// 100,000 nested `Obj`s stop at the depth limit (256 by default), at the
-/// element that goes one level too deep; raised above the nesting (each
-/// `Obj` and its `LST` are two levels: `--max-depth 300000`), the value is read and summarised without
-/// overflowing a stack.
+/// element that goes one level too deep (above the limit: the next test).
 #[test]
 fn hundred_thousand_nested_objects() {
     let dir = case();
     let d = dir.path();
-    let n = 100_000;
-    let text =
-        format!("{ROOT}\n  {}{}\n</Objs>\n", "<Obj><LST>".repeat(n), "</LST></Obj>".repeat(n));
-    std::fs::write(d.join("deep.xml"), &text).unwrap();
+    write_deep(d);
     let (out, doc) = summary(d, &["deep.xml", "good.xml"], &[]);
     assert_eq!(out.code, Some(65), "{}", out.stderr);
     // The root is level 1, so the 128th Obj opens level 256's LST.
@@ -238,10 +241,7 @@ fn hundred_thousand_nested_objects() {
 fn hundred_thousand_nested_objects_above_the_limit() {
     let dir = case();
     let d = dir.path();
-    let n = 100_000;
-    let text =
-        format!("{ROOT}\n  {}{}\n</Objs>\n", "<Obj><LST>".repeat(n), "</LST></Obj>".repeat(n));
-    std::fs::write(d.join("deep.xml"), &text).unwrap();
+    write_deep(d);
     let (out, doc) = summary(d, &["deep.xml", "good.xml"], &["--max-depth", "300000"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(doc["inputs"][0]["error"], Value::Null);

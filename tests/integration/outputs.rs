@@ -245,10 +245,12 @@ fn failed_writes_leave_the_previous_file() {
             .collect();
         assert!(names.is_empty(), "{args:?}: temporary files left: {names:?}");
     }
-    // A folder of tables keeps all its old files.
+    // A folder of tables keeps all its old files (this sample's bad items
+    // table is larger than the limit).
+    std::fs::copy(sample("source-principals.xml"), d.join("big.xml")).unwrap();
     std::fs::create_dir(d.join("tables")).unwrap();
     std::fs::write(d.join("tables/bad_items.csv"), "old").unwrap();
-    let out = limited(&["export", "-f", "csv", "-o", "tables", "r.xml"]);
+    let out = limited(&["export", "-f", "csv", "-o", "tables", "big.xml"]);
     assert_eq!(out.status.code(), Some(73));
     let left: Vec<_> = std::fs::read_dir(d.join("tables")).unwrap().collect();
     assert_eq!(left.len(), 1, "only the old table");
