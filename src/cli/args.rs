@@ -609,4 +609,16 @@ pub struct LimitArgs {
     /// Largest single value in bytes (a string, a tag, any run without markup)
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024, help_heading = "Limits")]
     pub max_value_size: usize,
+
+    /// Largest zip entry read, in bytes once decompressed (as the archive declares it)
+    #[arg(long, value_name = "BYTES", default_value_t = 8 << 30, help_heading = "Limits")]
+    pub max_zip_entry_size: u64,
+
+    /// Largest expansion of a zip entry over 1 MiB: uncompressed / compressed size
+    #[arg(long, value_name = "N", default_value_t = 200, help_heading = "Limits")]
+    pub max_zip_ratio: u64,
+
+    /// Most entries a zip archive may hold
+    #[arg(long, value_name = "N", default_value_t = 10_000, help_heading = "Limits")]
+    pub max_zip_entries: usize,
 }

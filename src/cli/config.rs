@@ -18,7 +18,7 @@ use crate::clixml;
 use crate::output::Target;
 use crate::output::csv::CsvOptions;
 use crate::output::table::TableStyle;
-use crate::pipeline::Source;
+use crate::pipeline::{Source, ZipLimits};
 
 /// One output of a run: a format and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,8 @@ pub struct InputConfig {
     pub args: Vec<PathBuf>,
     /// Reader limits.
     pub reader: clixml::Options,
+    /// What a zip entry may expand to.
+    pub zip: ZipLimits,
     /// Worker threads (`None`: one per CPU).
     pub threads: Option<usize>,
     /// Draw a progress bar on stderr.
@@ -238,6 +240,14 @@ fn reader_options(l: &LimitArgs) -> clixml::Options {
     }
 }
 
+fn zip_limits(l: &LimitArgs) -> ZipLimits {
+    ZipLimits {
+        max_entry_bytes: l.max_zip_entry_size,
+        max_ratio: l.max_zip_ratio,
+        max_entries: l.max_zip_entries,
+    }
+}
+
 /// The worker threads: `0` or none is one per CPU; more than the CPUs do
 /// not help (the work is reading and classifying) and are capped, with a
 /// note.
@@ -266,6 +276,7 @@ fn read_config(
     InputConfig {
         args,
         reader: reader_options(&i.limits),
+        zip: zip_limits(&i.limits),
         threads: threads(i.threads, notes),
         progress: !i.quiet && !i.no_progress && std::io::stderr().is_terminal(),
         redact,
@@ -701,6 +712,7 @@ fn dump(args: &DumpArgs) -> Config {
     let input = InputConfig {
         args: args.inputs.clone(),
         reader: reader_options(&args.limits),
+        zip: zip_limits(&args.limits),
         threads: None,
         progress: false,
         redact: false,

@@ -22,6 +22,8 @@ use std::ffi::OsString;
 
 use clap::{CommandFactory, FromArgMatches};
 
+use crate::render::{is_hidden, sanitize};
+
 /// The `--color` a command line asks for, found before clap parses it, so
 /// that help and usage errors follow it too.
 fn color_arg(args: &[OsString]) -> args::ColorWhen {
@@ -52,8 +54,9 @@ pub fn parse() -> Result<Config, ExitStatus> {
         Some(false) => clap::ColorChoice::Never,
         None => clap::ColorChoice::Auto,
     };
+    let hostile = raw.iter().any(|a| a.to_string_lossy().chars().any(is_hidden));
     let args = argv::arrange(raw).map_err(|e| {
-        eprintln!("mrs-triage: error: {e}");
+        eprintln!("mrs-triage: error: {}", sanitize(&e.to_string()));
         ExitStatus::Usage
     })?;
     let parsed = Cli::command()
@@ -61,13 +64,34 @@ pub fn parse() -> Result<Config, ExitStatus> {
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = parsed.map_err(|e| {
-        let _ = e.print();
+        print_clap_error(&e, hostile);
         if e.use_stderr() { ExitStatus::Usage } else { ExitStatus::Success }
     })?;
     Config::new(cli).map_err(|e| {
-        eprintln!("mrs-triage: error: {e}");
+        eprintln!("mrs-triage: error: {}", sanitize(&e.to_string()));
         ExitStatus::Usage
     })
+}
+
+/// Prints clap's message (an error, or the help and version it answers
+/// with). Its errors quote what was typed, which may hold an escape
+/// sequence: clap writes that raw whenever it colours (a terminal,
+/// `--color always`). When an argument holds a hidden character, the
+/// message is printed without colours, from clap's plain rendering (which
+/// drops escape sequences), with every hidden character left made visible,
+/// line by line.
+fn print_clap_error(e: &clap::Error, hostile: bool) {
+    if !hostile {
+        let _ = e.print();
+        return;
+    }
+    let plain = e.render().to_string();
+    let text: Vec<_> = plain.lines().map(sanitize).collect();
+    if e.use_stderr() {
+        eprintln!("{}", text.join("\n"));
+    } else {
+        println!("{}", text.join("\n"));
+    }
 }
 
 /// Runs a resolved command and returns its exit status.

@@ -2,7 +2,6 @@
 //! each output to its target and computes the exit status. Decisions are
 //! the [`Config`]'s; messages go through [`Messages`].
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -48,7 +47,7 @@ fn sources(msg: &Messages, input: &InputConfig) -> Vec<Source> {
         // already running keeps its size, which is no error for a run.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
-    let (sources, errors) = pipeline::discover(&input.args);
+    let (sources, errors) = pipeline::discover_with(&input.args, input.zip);
     for e in &errors {
         msg.error(ExitStatus::NoInput, e);
     }
@@ -391,6 +390,26 @@ fn print(msg: &Messages, text: &[u8]) {
     }
 }
 
+/// Writes one generated file atomically, like every output (a temporary
+/// file renamed into place): a failed or interrupted write leaves the file
+/// that was there. Announces it, or reports why it could not be written.
+fn write_file(
+    msg: &Messages,
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> bool {
+    match Target::File(path.to_path_buf()).write(|d| d.stream("", write)) {
+        Ok(_) => {
+            msg.note(format_args!("wrote {}", path.display()));
+            true
+        }
+        Err(e) => {
+            report_output_error(msg, &e);
+            false
+        }
+    }
+}
+
 fn samples(msg: &Messages, args: &SamplesArgs) {
     if let Err(e) = std::fs::create_dir_all(&args.dir) {
         msg.error(
@@ -400,24 +419,15 @@ fn samples(msg: &Messages, args: &SamplesArgs) {
         return;
     }
     for sample in crate::synth::samples::samples() {
-        match crate::synth::write_sample(&sample, &args.dir) {
-            Ok(path) => msg.note(format_args!("wrote {}", path.display())),
-            Err(e) => {
-                let path = args.dir.join(sample.file);
-                msg.error(
-                    ExitStatus::CantCreate,
-                    format_args!("{}: cannot write: {e}", path.display()),
-                );
-                return;
-            }
+        let path = args.dir.join(sample.file);
+        if !write_file(msg, &path, &mut |w| crate::synth::write_sample(&sample, w)) {
+            return;
         }
     }
-    match crate::synth::write_text_samples(&args.dir) {
-        Ok(paths) => paths.iter().for_each(|p| msg.note(format_args!("wrote {}", p.display()))),
-        Err(e) => msg.error(
-            ExitStatus::CantCreate,
-            format_args!("{}: cannot write: {e}", args.dir.display()),
-        ),
+    for (name, bytes) in crate::synth::text_sample_files() {
+        if !write_file(msg, &args.dir.join(name), &mut |w| w.write_all(&bytes)) {
+            return;
+        }
     }
 }
 
@@ -429,27 +439,36 @@ fn generate(msg: &Messages, args: &GenerateArgs) {
         GenerateShape::Flattened => BulkShape::Flattened,
         GenerateShape::Mixed => BulkShape::Mixed,
     };
-    let write = |path: &Path, seed: u64| -> io::Result<()> {
-        let out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-        let mailboxes =
-            crate::synth::samples::bulk_mailboxes(args.mailboxes, args.items, seed, shape);
-        crate::synth::write_export(out, encoding, mailboxes)?.flush()
+    // Quiet: a folder of 2,000 generated files is announced once.
+    let quiet = Messages::new(true);
+    let write = |path: &Path, seed: u64| {
+        let msg = if args.files.is_some() { &quiet } else { msg };
+        write_file(msg, path, &mut |w| {
+            let mailboxes =
+                crate::synth::samples::bulk_mailboxes(args.mailboxes, args.items, seed, shape);
+            crate::synth::write_export(w, encoding, mailboxes).map(drop)
+        })
     };
-    let result = match args.files {
-        None => write(&args.output, args.seed),
-        Some(n) => std::fs::create_dir_all(&args.output).and_then(|()| {
-            (0..n).try_for_each(|i| {
-                write(
-                    &args.output.join(format!("export-{i:05}.xml")),
-                    args.seed.wrapping_add(i as u64),
-                )
-            })
-        }),
-    };
-    if let Err(e) = result {
-        msg.error(
-            ExitStatus::CantCreate,
-            format_args!("{}: cannot write: {e}", args.output.display()),
-        );
+    match args.files {
+        None => {
+            write(&args.output, args.seed);
+        }
+        Some(n) => {
+            if let Err(e) = std::fs::create_dir_all(&args.output) {
+                msg.error(
+                    ExitStatus::CantCreate,
+                    format_args!("{}: cannot create: {e}", args.output.display()),
+                );
+                return;
+            }
+            let all = (0..n).all(|i| {
+                let path = args.output.join(format!("export-{i:05}.xml"));
+                write(&path, args.seed.wrapping_add(i as u64))
+            });
+            msg.record(quiet.status());
+            if all {
+                msg.note(format_args!("wrote {n} files to {}", args.output.display()));
+            }
+        }
     }
 }

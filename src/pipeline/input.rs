@@ -1,6 +1,8 @@
 //! Input discovery: turns command-line arguments (files, folders, glob
 //! patterns, `-`, `.zip` archives) into the ordered list of sources to read,
-//! and opens them (zip entries are streamed, never extracted to disk).
+//! and opens them (zip entries are streamed, never extracted to disk, and
+//! an entry that would expand beyond the [`ZipLimits`] is refused before any
+//! of it is decompressed).
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -20,9 +22,63 @@ pub enum Source {
     ZipEntry {
         /// The archive.
         archive: PathBuf,
-        /// The entry's name inside it.
+        /// The entry's name inside it. Only a label: nothing is extracted, so
+        /// a name with `..` or a root names no file on disk.
         entry: String,
+        /// What the entry may expand to.
+        limits: ZipLimits,
     },
+}
+
+/// How far a zip entry may expand, checked against the sizes the archive's
+/// central directory declares before any byte is decompressed; the zip
+/// reader itself fails an entry that yields more than its declared size, so
+/// a lying header gains nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ZipLimits {
+    /// Largest uncompressed entry, in bytes.
+    pub max_entry_bytes: u64,
+    /// Largest ratio of uncompressed to compressed size, for entries larger
+    /// than [`ZipLimits::RATIO_FLOOR`]. Real exports compress 9 to 34 times
+    /// (the bundled samples); deflate cannot exceed about 1,032.
+    pub max_ratio: u64,
+    /// Most entries an archive may hold. Every entry opened re-reads the
+    /// archive's central directory, so reading an archive costs the square
+    /// of its entry count.
+    pub max_entries: usize,
+}
+
+impl ZipLimits {
+    /// Entries up to this size are not held to the ratio: a small file may
+    /// compress very well and cannot expand to much.
+    pub const RATIO_FLOOR: u64 = 1 << 20;
+
+    /// Why an entry of these declared sizes is refused, if it is.
+    fn refusal(&self, size: u64, compressed: u64) -> Option<String> {
+        use crate::render::thousands;
+        if size > self.max_entry_bytes {
+            return Some(format!(
+                "refused: the entry would expand to {} bytes, more than the {} the limit allows (--max-zip-entry-size)",
+                thousands(size),
+                thousands(self.max_entry_bytes)
+            ));
+        }
+        if size > Self::RATIO_FLOOR && size > compressed.saturating_mul(self.max_ratio) {
+            return Some(format!(
+                "refused as a zip bomb: the entry would expand from {} to {} bytes, more than {} times (--max-zip-ratio)",
+                thousands(compressed),
+                thousands(size),
+                self.max_ratio
+            ));
+        }
+        None
+    }
+}
+
+impl Default for ZipLimits {
+    fn default() -> Self {
+        ZipLimits { max_entry_bytes: 8 << 30, max_ratio: 200, max_entries: 10_000 }
+    }
 }
 
 impl Source {
@@ -31,7 +87,7 @@ impl Source {
         match self {
             Source::File(p) => p.display().to_string(),
             Source::Stdin => "-".to_string(),
-            Source::ZipEntry { archive, entry } => format!("{}!{entry}", archive.display()),
+            Source::ZipEntry { archive, entry, .. } => format!("{}!{entry}", archive.display()),
         }
     }
 
@@ -58,7 +114,7 @@ impl Source {
         match self {
             Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Stdin => None,
-            Source::ZipEntry { archive, entry } => {
+            Source::ZipEntry { archive, entry, .. } => {
                 let mut zip = zip::ZipArchive::new(File::open(archive).ok()?).ok()?;
                 zip.by_name(entry).ok().map(|e| e.size())
             }
@@ -97,10 +153,13 @@ impl Source {
         match self {
             Source::File(p) => Ok(f(&mut File::open(p)?)),
             Source::Stdin => Ok(f(&mut io::stdin().lock())),
-            Source::ZipEntry { archive, entry } => {
+            Source::ZipEntry { archive, entry, limits } => {
                 let mut zip =
                     zip::ZipArchive::new(File::open(archive)?).map_err(io::Error::other)?;
                 let mut file = zip.by_name(entry).map_err(io::Error::other)?;
+                if let Some(why) = limits.refusal(file.size(), file.compressed_size()) {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+                }
                 Ok(f(&mut file))
             }
         }
@@ -133,6 +192,8 @@ pub enum Reason {
     EmptyArchive,
     /// An archive that cannot be read.
     Archive(io::Error),
+    /// An archive with more entries than [`ZipLimits::max_entries`].
+    TooManyEntries(usize, usize),
 }
 
 impl std::fmt::Display for Reason {
@@ -143,6 +204,12 @@ impl std::fmt::Display for Reason {
             Reason::EmptyFolder => f.write_str("no .xml, .clixml or .zip file in this folder"),
             Reason::EmptyArchive => f.write_str("no .xml or .clixml entry in this archive"),
             Reason::Archive(e) => write!(f, "cannot read archive: {e}"),
+            Reason::TooManyEntries(n, max) => write!(
+                f,
+                "refused: the archive holds {} entries, more than the {} the limit allows (--max-zip-entries)",
+                crate::render::thousands(*n as u64),
+                crate::render::thousands(*max as u64)
+            ),
         }
     }
 }
@@ -195,8 +262,14 @@ fn is_zip(path: &Path) -> bool {
 /// `*`, `?` and `**` are the wildcards, brackets are part of names, and
 /// Windows roots are read as Windows reads them: [`super::pattern`]),
 /// zip archives contribute their `.xml`/`.clixml` entries. Arguments that
-/// give nothing are reported, and the others still count.
+/// give nothing are reported, and the others still count. Archives are held
+/// to the default [`ZipLimits`].
 pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
+    discover_with(args, ZipLimits::default())
+}
+
+/// [`discover`], with archives held to `limits`.
+pub fn discover_with(args: &[PathBuf], limits: ZipLimits) -> (Vec<Source>, Vec<DiscoveryError>) {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let mut errors = Vec::new();
@@ -241,11 +314,11 @@ pub fn discover(args: &[PathBuf]) -> (Vec<Source>, Vec<DiscoveryError>) {
                     let p = entry.path();
                     let text = || may_be_text_report(p) && File::open(p).is_ok_and(holds_report);
                     if entry.file_type().is_file() && (is_export(p) || is_zip(p) || text()) {
-                        add_file(p, &mut out, &mut push, &mut errors);
+                        add_file(p, limits, &mut out, &mut push, &mut errors);
                     }
                 }
             } else {
-                add_file(&path, &mut out, &mut push, &mut errors);
+                add_file(&path, limits, &mut out, &mut push, &mut errors);
             }
         }
         if out.len() == before && arg.is_dir() {
@@ -261,8 +334,8 @@ fn identity(s: &Source) -> Source {
     let canonical = |p: &PathBuf| p.canonicalize().unwrap_or_else(|_| p.clone());
     match s {
         Source::File(p) => Source::File(canonical(p)),
-        Source::ZipEntry { archive, entry } => {
-            Source::ZipEntry { archive: canonical(archive), entry: entry.clone() }
+        Source::ZipEntry { archive, entry, limits } => {
+            Source::ZipEntry { archive: canonical(archive), entry: entry.clone(), limits: *limits }
         }
         Source::Stdin => Source::Stdin,
     }
@@ -270,6 +343,7 @@ fn identity(s: &Source) -> Source {
 
 fn add_file(
     path: &Path,
+    limits: ZipLimits,
     out: &mut Vec<Source>,
     push: &mut impl FnMut(Source, &mut Vec<Source>),
     errors: &mut Vec<DiscoveryError>,
@@ -279,21 +353,30 @@ fn add_file(
         push(Source::File(path.to_path_buf()), out);
         return;
     }
-    match zip_entries(path) {
+    match zip_entries(path, limits.max_entries) {
         Ok(entries) if entries.is_empty() => errors
             .push(DiscoveryError { arg: path.display().to_string(), reason: Reason::EmptyArchive }),
         Ok(entries) => {
             for entry in entries {
-                push(Source::ZipEntry { archive: path.to_path_buf(), entry }, out);
+                push(Source::ZipEntry { archive: path.to_path_buf(), entry, limits }, out);
             }
         }
-        Err(e) => errors
-            .push(DiscoveryError { arg: path.display().to_string(), reason: Reason::Archive(e) }),
+        Err(reason) => errors.push(DiscoveryError { arg: path.display().to_string(), reason }),
     }
 }
 
-fn zip_entries(path: &Path) -> io::Result<Vec<String>> {
-    let mut zip = zip::ZipArchive::new(File::open(path)?).map_err(io::Error::other)?;
+fn zip_entries(path: &Path, max_entries: usize) -> Result<Vec<String>, Reason> {
+    let mut zip = File::open(path)
+        .and_then(|f| zip::ZipArchive::new(f).map_err(io::Error::other))
+        .map_err(Reason::Archive)?;
+    if zip.len() > max_entries {
+        return Err(Reason::TooManyEntries(zip.len(), max_entries));
+    }
+    entry_names(&mut zip).map_err(Reason::Archive)
+}
+
+/// The archive's entries that hold an export or a report, in order.
+fn entry_names(zip: &mut zip::ZipArchive<File>) -> io::Result<Vec<String>> {
     let mut names = Vec::new();
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(io::Error::other)?;
@@ -313,6 +396,15 @@ fn zip_entries(path: &Path) -> io::Result<Vec<String>> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn zip_limits_refuse_by_declared_size_and_ratio() {
+        let l = ZipLimits { max_entry_bytes: 10 << 20, max_ratio: 200, max_entries: 5 };
+        assert_eq!(l.refusal(1 << 20, 10), None, "a small entry may compress any amount");
+        assert_eq!(l.refusal(2_000_000, 10_000), None, "exactly 200 times");
+        assert!(l.refusal(2_000_000, 9_999).unwrap().contains("zip bomb"));
+        assert!(l.refusal(11 << 20, 11 << 20).unwrap().contains("--max-zip-entry-size"));
+    }
 
     #[test]
     fn folders_globs_and_archives() {
@@ -360,7 +452,11 @@ mod tests {
         assert!(sources.is_empty());
         assert_eq!(errors.len(), 1);
 
-        let entry = Source::ZipEntry { archive: zip_path, entry: "x/one.xml".into() };
+        let entry = Source::ZipEntry {
+            archive: zip_path,
+            entry: "x/one.xml".into(),
+            limits: ZipLimits::default(),
+        };
         let mut text = String::new();
         entry.with_reader(|r| r.read_to_string(&mut text)).unwrap().unwrap();
         assert_eq!(text, "<Objs/>");

@@ -20,7 +20,7 @@ mod text;
 mod triage;
 
 pub use compare::{Compared, SideInputs, compare};
-pub use input::{DiscoveryError, Source, discover};
+pub use input::{DiscoveryError, Source, ZipLimits, discover, discover_with};
 pub use options::{InputError, Progress, TriageOptions};
 pub use run::Run;
 pub use segmented::{SEGMENT_BYTES, reads_in_segments};

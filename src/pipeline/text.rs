@@ -45,6 +45,27 @@ fn each_line(input: impl Read, mut f: impl FnMut(&str)) -> std::io::Result<Encod
     }
 }
 
+/// What stopped reading a text: bytes that are no text in the encoding the
+/// input was read in are a data error at their byte (a binary file named
+/// `.txt` or `.xml` opens fine), anything else a failure to read it.
+fn read_failed(e: std::io::Error) -> InputError {
+    use crate::clixml::decode::{DecodeError, DecodeErrorKind};
+    use crate::clixml::{Error, ErrorKind, Position};
+    let Some(d) = e.get_ref().and_then(|inner| inner.downcast_ref::<DecodeError>()) else {
+        return InputError::Open(e);
+    };
+    let kind = match d.kind {
+        DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
+        DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
+        DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
+        DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
+    };
+    InputError::Read(Error {
+        kind,
+        position: Position { offset: d.src_offset, ..Position::default() },
+    })
+}
+
 fn failed(path: &str, summary: InputSummary, error: InputError) -> InputResult {
     InputResult {
         summary: InputSummary { path: path.to_string(), error: Some(error.to_string()), ..summary },
@@ -60,7 +81,8 @@ pub(crate) fn read_text(source: &Source, job: &Job<'_>) -> InputResult {
     let mut survey = Survey::default();
     let encoding = match source.with_reader(|r| each_line(r, |l| survey.push(l))) {
         Ok(Ok(e)) => e,
-        Ok(Err(e)) | Err(e) => return failed(&path, InputSummary::default(), InputError::Open(e)),
+        Ok(Err(e)) => return failed(&path, InputSummary::default(), read_failed(e)),
+        Err(e) => return failed(&path, InputSummary::default(), InputError::Open(e)),
     };
     if !survey.is_report() {
         return failed(
@@ -70,8 +92,10 @@ pub(crate) fn read_text(source: &Source, job: &Job<'_>) -> InputResult {
         );
     }
     let mut parser = Parser::new(&survey);
-    if let Err(e) = source.with_reader(|r| each_line(r, |l| parser.push(l))).and_then(|r| r) {
-        return failed(&path, InputSummary::default(), InputError::Open(e));
+    match source.with_reader(|r| each_line(r, |l| parser.push(l))) {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return failed(&path, InputSummary::default(), read_failed(e)),
+        Err(e) => return failed(&path, InputSummary::default(), InputError::Open(e)),
     }
     text_result(&path, encoding, parser, job)
 }
@@ -81,7 +105,7 @@ pub(crate) fn read_text_bytes(path: &str, bytes: &[u8], job: &Job<'_>) -> InputR
     let mut survey = Survey::default();
     let encoding = match each_line(bytes, |l| survey.push(l)) {
         Ok(e) => e,
-        Err(e) => return failed(path, InputSummary::default(), InputError::Open(e)),
+        Err(e) => return failed(path, InputSummary::default(), read_failed(e)),
     };
     if !survey.is_report() {
         return failed(

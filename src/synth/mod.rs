@@ -18,40 +18,27 @@ pub use spec::*;
 
 use builder::{Builder, Ids};
 
-/// Writes one sample file into `dir`.
-pub fn write_sample(
-    sample: &samples::Sample,
-    dir: &std::path::Path,
-) -> std::io::Result<std::path::PathBuf> {
+/// Writes one sample's export (the file `sample.file`) to `out`.
+pub fn write_sample(sample: &samples::Sample, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use crate::clixml::writer::OutputEncoding;
-    let path = dir.join(sample.file);
     let encoding = match sample.encoding {
         samples::SampleEncoding::Utf8 => OutputEncoding::Utf8,
         samples::SampleEncoding::Utf16LeBom => OutputEncoding::Utf16LeBom,
     };
-    let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
-    write_export(file, encoding, sample.mailboxes.iter().cloned())?;
-    Ok(path)
+    write_export(out, encoding, sample.mailboxes.iter().cloned())?;
+    Ok(())
 }
 
-/// Writes the bundled text reports and batch downloads into `dir`.
-pub fn write_text_samples(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut written = Vec::new();
-    for t in samples::text_samples() {
-        let path = dir.join(t.file);
-        std::fs::write(&path, text::text_report(&t.mailbox, t.form))?;
-        written.push(path);
-    }
+/// The bundled text reports and batch downloads: each file's name and bytes.
+pub fn text_sample_files() -> Vec<(&'static str, Vec<u8>)> {
+    let mut files: Vec<(&'static str, Vec<u8>)> = samples::text_samples()
+        .iter()
+        .map(|t| (t.file, text::text_report(&t.mailbox, t.form)))
+        .collect();
     let lines = samples::batch_lines();
-    for (file, bytes) in [
-        ("wave3-MigrationStatistics.csv", text::statistics_csv(&lines)),
-        ("wave3-MigrationErrors.csv", text::errors_csv(&lines)),
-    ] {
-        let path = dir.join(file);
-        std::fs::write(&path, bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    files.push(("wave3-MigrationStatistics.csv", text::statistics_csv(&lines)));
+    files.push(("wave3-MigrationErrors.csv", text::errors_csv(&lines)));
+    files
 }
 
 /// Writes an export of the given mailboxes to `out`, one top-level object per

@@ -4,19 +4,24 @@ mod util;
 
 mod architecture;
 mod batch;
+#[cfg(target_os = "linux")]
+mod bounded;
 mod cli;
 mod conventions;
 mod corpus;
 mod diff;
 mod exports;
 mod fixtures;
+mod hostile;
 mod html;
+mod output_safety;
 mod outputs;
 mod performance;
 mod redact;
 mod remediate;
 mod roundtrip;
 mod samples;
+mod script_grammar;
 mod segments;
 mod shapes;
 mod shell;
