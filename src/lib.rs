@@ -33,7 +33,10 @@ pub mod remediate;
 
 mod keyed;
 mod render;
-mod time;
+// Public, but hidden from the docs, only so the fuzz targets (fuzz/) can reach
+// the timestamp parsers the performance analysis relies on.
+#[doc(hidden)]
+pub mod time;
 
 pub use keyed::Keyed;
 

@@ -51,7 +51,20 @@ pub fn xsd_epoch_ticks(s: &str) -> Option<i64> {
     };
     let days = days_from_civil(y, mo, d);
     let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60;
-    Some(secs * TICKS_PER_SECOND + fraction)
+    in_dotnet_range(secs * TICKS_PER_SECOND + fraction)
+}
+
+/// Ticks of 0001-01-01T00:00:00Z and of 10000-01-01T00:00:00Z: a .NET
+/// DateTime lies between them.
+const FIRST_TICK: i64 = -62_135_596_800 * TICKS_PER_SECOND;
+const END_TICK: i64 = 253_402_300_800 * TICKS_PER_SECOND;
+
+/// The ticks, when a .NET DateTime can hold them. An offset or a leap
+/// second can carry a text's four-digit year past 9999 (or before 1):
+/// no exporter writes such a time, and nothing could print it back in the
+/// form it was read.
+fn in_dotnet_range(ticks: i64) -> Option<i64> {
+    (FIRST_TICK..END_TICK).contains(&ticks).then_some(ticks)
 }
 
 /// The ticks of a fraction's digits (`5` → 5,000,000; more than 7 digits cut).
@@ -65,28 +78,38 @@ fn fraction_ticks(digits: &str) -> i64 {
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) of seconds since the epoch.
 pub fn utc_text(secs: i64) -> String {
+    let (date, time) = utc_parts(secs);
+    format!("{date} {time}")
+}
+
+/// The date (`YYYY-MM-DD`) and the time of day (`HH:MM:SS`) of seconds
+/// since the epoch, apart: a year beyond four digits (a time computed from
+/// others can be one) leaves each part whole.
+fn utc_parts(secs: i64) -> (String, String) {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, mo, d) = civil_from_days(days);
-    format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    (
+        format!("{y:04}-{mo:02}-{d:02}"),
+        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60),
+    )
 }
 
 /// ISO 8601 UTC (`2024-05-14T07:01:02Z`) of seconds since the epoch.
 pub fn iso_utc(secs: i64) -> String {
-    let t = utc_text(secs);
-    format!("{}T{}Z", &t[..10], &t[11..])
+    let (date, time) = utc_parts(secs);
+    format!("{date}T{time}Z")
 }
 
 /// ISO 8601 UTC of ticks since the epoch, with the fraction .NET would
 /// write (trailing zeros trimmed, none when whole): `2024-06-11T19:00:02.089539Z`.
 pub fn iso_utc_ticks(ticks: i64) -> String {
-    let secs = ticks.div_euclid(TICKS_PER_SECOND);
+    let (date, time) = utc_parts(ticks.div_euclid(TICKS_PER_SECOND));
     let fraction = ticks.rem_euclid(TICKS_PER_SECOND);
-    let t = utc_text(secs);
     if fraction == 0 {
-        return format!("{}T{}Z", &t[..10], &t[11..]);
+        return format!("{date}T{time}Z");
     }
     let digits = format!("{fraction:07}");
-    format!("{}T{}.{}Z", &t[..10], &t[11..], digits.trim_end_matches('0'))
+    format!("{date}T{time}.{}Z", digits.trim_end_matches('0'))
 }
 
 /// Which of the first two numbers of a `/`-separated log date is the month.
@@ -227,7 +250,7 @@ pub fn log_epoch_ticks(text: &str, order: Option<DateOrder>) -> Option<i64> {
         return None;
     }
     let secs = days_from_civil(s.year, month, day) * 86_400 + s.seconds_of_day;
-    Some(secs * TICKS_PER_SECOND + s.fraction)
+    in_dotnet_range(secs * TICKS_PER_SECOND + s.fraction)
 }
 
 // Howard Hinnant's civil-date algorithms (proleptic Gregorian calendar).
@@ -278,6 +301,38 @@ mod tests {
         assert_eq!(iso_utc_ticks(whole), "2024-03-02T10:15:07Z");
         assert_eq!(xsd_epoch_ticks("2024-03-02T12:15:07.123456789+02:00"), Some(whole + 1_234_567));
         assert_eq!(xsd_epoch_seconds("2024-06-11T19:00:02.999Z"), Some(t / TICKS_PER_SECOND));
+    }
+
+    #[test]
+    fn times_a_dotnet_datetime_cannot_hold_are_not_read() {
+        // Found by fuzzing (perf_text: every time read must print back as
+        // itself): an offset or a leap second carried a year-9999 text into
+        // year 10000, which iso_utc_ticks printed as "10000-01-0T 00:…Z".
+        for s in [
+            "9999-12-31T23:59:59-01:00",
+            "9999-12-31T23:59:60Z",
+            "0001-01-01T00:00:00+00:01",
+            "0000-06-01T00:00:00Z",
+        ] {
+            assert_eq!(xsd_epoch_ticks(s), None, "{s}");
+        }
+        let us = Some(DateOrder::MonthFirst);
+        assert_eq!(log_epoch_ticks("12/31/9999 11:59:60 PM", us), None);
+        assert_eq!(log_epoch_ticks("9999-12-31 23:59:60", None), None);
+        // The ends of the range read, and print back as themselves.
+        for s in
+            ["9999-12-31T23:59:59.9999999Z", "0001-01-01T00:00:00Z", "9999-12-31T22:59:59-01:00"]
+        {
+            let t = xsd_epoch_ticks(s).unwrap();
+            assert_eq!(xsd_epoch_ticks(&iso_utc_ticks(t)), Some(t), "{s}");
+        }
+        // A time computed past the range keeps its layout when printed.
+        assert_eq!(iso_utc(253_402_300_800), "10000-01-01T00:00:00Z");
+        assert_eq!(
+            iso_utc_ticks(253_402_300_800 * TICKS_PER_SECOND + 5),
+            "10000-01-01T00:00:00.0000005Z"
+        );
+        assert_eq!(utc_text(253_402_300_800), "10000-01-01 00:00:00");
     }
 
     #[test]

@@ -694,6 +694,57 @@ mod tests {
         }
     }
 
+    /// Hands out the input `step` bytes per `read`.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(out.len()).min(self.1);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn utf16_offsets_survive_reads_that_end_inside_a_code_unit() {
+        // Found by fuzzing (fuzz/regressions/utf16-odd-read-offset.bin): a
+        // read that ended inside a code unit left half of it in encoding_rs,
+        // yet counted it as decoded, so every later chunk started one byte
+        // late. Markers before, across and after the first 64 KiB chunk, in
+        // odd and even read sizes, both byte orders, with and without BOM.
+        let mut text = String::from("<Objs>\u{1F600}");
+        let mut marks = Vec::new();
+        for pad in [1, 40, 32_700, 2, 32_800, 5, 70_000] {
+            text.push_str(&"é ".repeat(pad / 2));
+            marks.push(text.len());
+            text.push_str("<M/>");
+        }
+        for (le, bom) in [(true, true), (false, true), (true, false), (false, false)] {
+            let bytes = utf16(&text, le, bom);
+            for step in [1, 3, 7, 63, 65, 4096 + 1] {
+                let mut d = Decoder::new(Trickle(&bytes, step), usize::MAX).unwrap();
+                let mut seen = 0usize;
+                let mut next = 0;
+                while next < marks.len() {
+                    let n = d.fill_buf().unwrap().len();
+                    assert!(n > 0, "ended early");
+                    d.consume(n);
+                    seen += n;
+                    // Each marker is located while its chunk is current.
+                    while next < marks.len() && marks[next] < seen {
+                        let at = marks[next];
+                        let want =
+                            2 * u64::from(bom) + 2 * text[..at].encode_utf16().count() as u64;
+                        let got = d.locate(at as u64).offset;
+                        assert_eq!(got, want, "mark {next}, le {le}, bom {bom}, step {step}");
+                        next += 1;
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn one_byte_reads_decode_the_same() {
         struct OneByte<'a>(&'a [u8]);

@@ -55,6 +55,12 @@ impl RefPlan {
     }
 }
 
+/// The longest `<Ref …>` tag the scan carries from one chunk to the next.
+/// Attribute values count: an `N` of a few kilobytes (property names come
+/// from data) still fits, while text that only looks like an unclosed tag
+/// is dropped after re-reading at most this much per chunk.
+const MAX_REF_TAG: usize = 1 << 20;
+
 /// The cheap first pass: finds every `<Ref … RefId="…">` with `memchr`, without
 /// parsing XML. A `<Ref` inside a comment or CDATA only makes the reader keep an
 /// object a little longer than needed.
@@ -86,7 +92,11 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
                 }
             }
         }
-        let keep_from = if carry.len() - keep_from > 4096 { carry.len() - 4 } else { keep_from };
+        // A tag cut by the chunk end is kept whole for the next pass, up to a
+        // bound: past it the `<Ref` is taken for text that never closes (a
+        // Ref tag is short; a real one longer than this is not planned).
+        let keep_from =
+            if carry.len() - keep_from > MAX_REF_TAG { carry.len() - 4 } else { keep_from };
         carry.drain(..keep_from);
         base += keep_from as u64;
     }
@@ -401,6 +411,70 @@ mod tests {
         let plan = scan_references(doc.as_bytes()).unwrap();
         assert_eq!(plan.len(), 1);
         assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
+    }
+
+    #[test]
+    fn misleading_ref_attributes_at_chunk_boundaries() {
+        // Found by fuzzing (fuzz/regressions/scan-ref-attr-before-refid.bin):
+        // the scan took the first `RefId` text and the first `>` as the tag's
+        // own, so `N="RefId"` or `N="a>b"` before the real RefId lost that
+        // reference and every later one in the same 64 KiB chunk. Each tag
+        // is placed before, across and after the decoder's chunk end, with
+        // an ordinary Ref after it that must be found too.
+        for tag in [
+            "<Ref N=\"RefId\" RefId=\"1\"/>",
+            "<Ref N=\"a>b\" RefId=\"1\"/>",
+            "<Ref N='RefIdx' RefId='1' />",
+            "<Ref\r\n N=\"x RefId=&quot;9&quot;\"\tRefId=\"1\"/>",
+        ] {
+            // The tag starts 38 + pad bytes in (38: the two Obj tags before it),
+            // so these pads put it before, across and after the chunk end.
+            for pad in [0, 65_536 - 38 - 20, 65_536 - 38 - 5, 65_536 - 38 - 1, 65_536 - 38, 65_536]
+            {
+                let doc = format!(
+                    "<Objs><Obj RefId=\"1\"/><Obj RefId=\"2\"/>{}{tag}<S>x</S><Ref RefId=\"2\"/></Objs>",
+                    " ".repeat(pad)
+                );
+                let plan = scan_references(doc.as_bytes()).unwrap();
+                let at = |s: &str| doc.find(s).unwrap() as u64;
+                assert_eq!(plan.len(), 2, "{tag}, pad {pad}");
+                assert_eq!(plan.last_ref[&RefId::Num(1)], at(tag), "{tag}, pad {pad}");
+                assert_eq!(
+                    plan.last_ref[&RefId::Num(2)],
+                    at("<Ref RefId=\"2\""),
+                    "{tag}, pad {pad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_ref_tags_across_a_chunk_end_are_planned() {
+        // Found while writing the test above: a tag cut by the chunk end
+        // was carried only if it had started within 4 KiB of it, so a Ref
+        // with a longer N (property names come from data) was lost.
+        for n in [100, 5_000, 70_000] {
+            // How far before the chunk end the tag starts.
+            for before_end in [10, 5_000, 60_000] {
+                let pad = (65_536 - 40usize).saturating_sub(before_end);
+                let tag = format!("<Ref N=\"{}\" RefId=\"1\"/>", "n".repeat(n));
+                let doc = format!(
+                    "<Objs><Obj RefId=\"1\"/>{}{tag}<Ref RefId=\"1\"/></Objs>",
+                    " ".repeat(pad)
+                );
+                let plan = scan_references(doc.as_bytes()).unwrap();
+                let last = doc.rfind("<Ref RefId").unwrap() as u64;
+                assert_eq!(
+                    plan.last_ref.get(&RefId::Num(1)),
+                    Some(&last),
+                    "N of {n}, {before_end}"
+                );
+                let doc = format!("<Objs><Obj RefId=\"1\"/>{}{tag}</Objs>", " ".repeat(pad));
+                let plan = scan_references(doc.as_bytes()).unwrap();
+                let at = doc.find(&tag).unwrap() as u64;
+                assert_eq!(plan.last_ref.get(&RefId::Num(1)), Some(&at), "N of {n}, {before_end}");
+            }
+        }
     }
 
     #[test]

@@ -415,3 +415,54 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
     }
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out the input `step` bytes per `read`.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(out.len()).min(self.1);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn last_error<R: Read>(input: R) -> Error {
+        let mut reader = Reader::new(input).unwrap();
+        loop {
+            match reader.next() {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return e,
+                None => panic!("the document has no error"),
+            }
+        }
+    }
+
+    #[test]
+    fn positions_after_the_clixml_line_count_that_line() {
+        // Found by fuzzing (fuzz/regressions/preamble-error-position.bin):
+        // positions were quick-xml's, which starts after the skipped line.
+        // The bad value sits before, across and after the decoder's first
+        // 64 KiB chunk, and is read whole and a few bytes at a time.
+        for line in ["#< CLIXML\n", "#< CLIXML\r\n", "#< CLIXML\r"] {
+            for pad in [0, 65_536 - 40, 65_536 - 20, 65_536, 70_000] {
+                let doc = format!("{line}<Objs>\n<S>é</S>{}<B>x</B></Objs>", " ".repeat(pad));
+                let at = doc.find("<B>").unwrap() as u64;
+                let column =
+                    doc[doc.rfind('\n').unwrap()..doc.find("<B>").unwrap()].chars().count() as u64;
+                let lines = if line == "#< CLIXML\r" { 2 } else { 3 };
+                for step in [usize::MAX, 7, 3] {
+                    let e = last_error(Trickle(doc.as_bytes(), step));
+                    assert!(matches!(e.kind, ErrorKind::InvalidValue { tag: "B", .. }), "{e:?}");
+                    let want = Position { offset: at, line: Some(lines), column: Some(column) };
+                    assert_eq!(e.position, want, "{line:?}, pad {pad}, step {step}");
+                }
+            }
+        }
+    }
+}
