@@ -86,9 +86,23 @@ pub struct Xlsx(pub XlsxOptions);
 impl Exporter for Xlsx {
     fn export(&self, run: &Run, out: &mut dyn Destination) -> io::Result<()> {
         let mut file = tempfile::tempfile()?;
-        workbook(run, self.0)
-            .and_then(|mut book| book.save_to_writer(&mut file))
-            .map_err(xlsx_error)?;
+        // rust_xlsxwriter panics instead of returning an error when writing
+        // one of its constant-memory sheet files fails (a full disk): that is
+        // an output that could not be written, not a crash of the run.
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            workbook(run, self.0).and_then(|mut book| book.save_to_writer(&mut file))
+        }));
+        match written {
+            Ok(r) => r.map_err(xlsx_error)?,
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("the workbook writer stopped");
+                return Err(io::Error::other(format!("writing the workbook failed: {why}")));
+            }
+        }
         file.rewind()?;
         out.stream("workbook.xlsx", &mut |w| io::copy(&mut file, w).map(drop))
     }

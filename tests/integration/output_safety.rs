@@ -216,6 +216,7 @@ fn hostile_text_is_inert_on_the_terminal_and_exact_in_json() {
     let dir = tempfile::tempdir().unwrap();
     let input = hostile_export(dir.path());
     let input = input.to_str().unwrap();
+    let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
     for args in [
         vec!["summary", "--steps", input],
         vec!["summary", "--steps", "--color", "always", input],
@@ -229,7 +230,7 @@ fn hostile_text_is_inert_on_the_terminal_and_exact_in_json() {
         let text = if args.contains(&"always") {
             // The tool's own colours are SGR sequences; nothing else may
             // hold an escape.
-            regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap().replace_all(&text, "").into_owned()
+            sgr.replace_all(&text, "").into_owned()
         } else {
             text
         };

@@ -287,8 +287,9 @@ fn every_sample_script_parses_as_powershell() {
         let script = script_of(input);
         commands += check_script(&name, &script, &report_values(input));
     }
-    // source-principals alone has a removal per orphaned SID and folder.
-    assert!(commands > 1000, "{commands} command lines");
+    // Every step kind of the samples is there (an orphaned SID's removal is one
+    // `foreach` over its folders, so source-principals' 1,020 entries are a few lines).
+    assert!(commands > 200, "{commands} command lines");
 }
 
 /// A folder name and a principal alias that try every way out of a
