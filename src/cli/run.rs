@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{FailOn, GenerateArgs, GenerateShape, SamplesArgs};
-use super::config::{Config, DiffFormat, Format, InputConfig, Mode, Output, overwritten_input};
+use super::config::{
+    Config, DiffFormat, FolderFiles, Format, InputConfig, Mode, Output, overwritten_input,
+};
 use super::exit::ExitStatus;
 use super::messages::Messages;
 use crate::analysis::{Class, InputSummary, MailboxAnalysis};
@@ -93,17 +95,27 @@ fn exporter(format: Format) -> Box<dyn Exporter> {
     }
 }
 
+/// Refuses (a usage error) an output that would replace one of the inputs.
+fn refused_overwrite<F: FolderFiles>(
+    msg: &Messages,
+    outputs: &[Output<F>],
+    sources: &[Source],
+) -> bool {
+    let Some((out, inp)) = overwritten_input(outputs, sources) else { return false };
+    msg.error(
+        ExitStatus::Usage,
+        format_args!(
+            "refusing to write {}: it would replace the input {} (choose another output path)",
+            out.display(),
+            inp.display()
+        ),
+    );
+    true
+}
+
 fn triage(msg: &Messages, input: &InputConfig, outputs: &[Output], fail_on: Option<FailOn>) {
     let sources = sources(msg, input);
-    if let Some((out, inp)) = overwritten_input(outputs, &sources) {
-        msg.error(
-            ExitStatus::Usage,
-            format_args!(
-                "refusing to write {}: it would replace the input {} (choose another output path)",
-                out.display(),
-                inp.display()
-            ),
-        );
+    if refused_overwrite(msg, outputs, &sources) {
         return;
     }
     let bar = input.progress.then(|| progress_bar(&sources));
@@ -192,15 +204,7 @@ fn diff(
         return;
     }
     let both: Vec<Source> = before.iter().chain(&after).cloned().collect();
-    if let Some((out, inp)) = overwritten_input(outputs, &both) {
-        msg.error(
-            ExitStatus::Usage,
-            format_args!(
-                "refusing to write {}: it would replace the input {} (choose another output path)",
-                out.display(),
-                inp.display()
-            ),
-        );
+    if refused_overwrite(msg, outputs, &both) {
         return;
     }
     let bar = new.progress.then(|| progress_bar(&both));
