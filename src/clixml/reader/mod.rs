@@ -80,7 +80,7 @@ impl<R: Read> Reader<R> {
             text: String::with_capacity(1024),
             ready: None,
             root_seen: false,
-            text_before_root: false,
+            text_before_root: None,
             root_closed: false,
             finished: false,
             objects: 0,
@@ -223,8 +223,16 @@ impl<R: Read> Reader<R> {
                     return Err(
                         self.err_here(ErrorKind::Syntax("text after the end of <Objs>".into()))
                     );
-                } else if !self.root_seen && !t.xml10_content().trim().is_empty() {
-                    self.text_before_root = true;
+                } else if !self.root_seen
+                    && self.text_before_root.is_none()
+                    && !t.xml10_content().trim().is_empty()
+                {
+                    // Positioned at the text itself, past the white space
+                    // before it, so that a skipped `#< CLIXML` line and
+                    // blanks in its place give the same position.
+                    let raw: &str = &t[..];
+                    let lead = raw.len() - raw.trim_start().len();
+                    self.text_before_root = Some(self.event_start + lead as u64);
                 }
                 Ok(())
             }
@@ -262,14 +270,11 @@ impl<R: Read> Reader<R> {
                     // No element at all: say what the file is, rather than
                     // that an export was cut short.
                     let end = self.xml.buffer_position() + self.base;
-                    let kind = if self.text_before_root {
-                        ErrorKind::NotXml
-                    } else if end == self.base {
-                        ErrorKind::Empty
-                    } else {
-                        ErrorKind::Truncated
+                    let (kind, at) = match self.text_before_root {
+                        Some(text) => (ErrorKind::NotXml, text),
+                        None if end == self.base => (ErrorKind::Empty, end),
+                        None => (ErrorKind::Truncated, end),
                     };
-                    let at = if kind == ErrorKind::NotXml { self.base } else { end };
                     return Err(self.err_at(kind, at));
                 }
                 if !self.stack.is_empty() {
@@ -440,6 +445,27 @@ mod tests {
                 Some(Err(e)) => return e,
                 None => panic!("the document has no error"),
             }
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_xml_is_positioned_at_the_text() {
+        // Found by fuzzing (fuzz/regressions/preamble-not-xml-position.bin):
+        // "not XML" was placed where the XML should start, so a skipped
+        // `#< CLIXML` line and blanks in its place were told apart.
+        for (doc, offset, line, column) in [
+            ("hello", 0, 1, 1),
+            ("  \r\n\thello", 5, 2, 2),
+            ("#< CLIXML\r\nhello", 11, 2, 1),
+            ("         \r\nhello", 11, 2, 1),
+            ("#< CLIXML\r\u{1}js", 10, 1, 11),
+            ("         \r\u{1}js", 10, 1, 11),
+            ("<!-- c -->\n é", 12, 2, 2),
+        ] {
+            let e = last_error(doc.as_bytes());
+            assert_eq!(e.kind, ErrorKind::NotXml, "{doc:?}");
+            let want = Position { offset, line: Some(line), column: Some(column) };
+            assert_eq!(e.position, want, "{doc:?}");
         }
     }
 
