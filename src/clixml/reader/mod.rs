@@ -410,11 +410,17 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
     let head = dec.fill_buf()?;
     if head.starts_with(LINE) {
         let rest = &head[LINE.len()..];
-        let skip = match rest {
+        let mut skip = match rest {
             [b'\r', b'\n', ..] => LINE.len() + 2,
             [b'\n', ..] | [b'\r', ..] => LINE.len() + 1,
             _ => return Ok(0),
         };
+        // A byte order mark after the line is skipped here too: quick-xml
+        // would drop it at the start of its input without counting it, and
+        // every position after it would be 3 bytes short.
+        if head[skip..].starts_with(&[0xEF, 0xBB, 0xBF]) {
+            skip += 3;
+        }
         dec.consume(skip);
         return Ok(skip as u64);
     }
@@ -467,6 +473,17 @@ mod tests {
             let want = Position { offset, line: Some(line), column: Some(column) };
             assert_eq!(e.position, want, "{doc:?}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_after_the_clixml_line_is_counted() {
+        // Found by fuzzing (fuzz/regressions/preamble-bom-position.bin):
+        // quick-xml dropped the mark without counting it.
+        let doc = "#< CLIXML\r\n\u{feff}<Objs><B>x</B></Objs>";
+        let e = last_error(doc.as_bytes());
+        let want =
+            Position { offset: doc.find("<B>").unwrap() as u64, line: Some(2), column: Some(8) };
+        assert_eq!(e.position, want);
     }
 
     #[test]
