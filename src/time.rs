@@ -305,9 +305,10 @@ mod tests {
 
     #[test]
     fn times_a_dotnet_datetime_cannot_hold_are_not_read() {
-        // Found by fuzzing (perf_text: every time read must print back as
-        // itself): an offset or a leap second carried a year-9999 text into
-        // year 10000, which iso_utc_ticks printed as "10000-01-0T 00:…Z".
+        // Found while writing the perf_text fuzz target's check that every
+        // time read prints back as itself: an offset or a leap second carried
+        // a year-9999 text into year 10000, which iso_utc_ticks printed as
+        // "10000-01-0T 00:…Z".
         for s in [
             "9999-12-31T23:59:59-01:00",
             "9999-12-31T23:59:60Z",

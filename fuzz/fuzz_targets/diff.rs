@@ -41,7 +41,7 @@ fn render(c: &Compared) {
     DiffJson.export(c, &mut Stream(&mut out)).unwrap();
     serde_json::from_slice::<serde_json::Value>(&out).expect("diff JSON must be valid JSON");
     out.clear();
-    let style = TableStyle { color: false, ascii: true, width: 100 };
+    let style = TableStyle { color: false, ascii: true, width: 100, steps: true };
     DiffTable(style).export(c, &mut Stream(&mut out)).unwrap();
 }
 

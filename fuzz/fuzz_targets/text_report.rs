@@ -11,7 +11,8 @@
 //!   gives none;
 //! - a header `recognise`s as a batch download only if `Columns::of`
 //!   finds its columns, and every batch record has a non-empty, trimmed
-//!   address and trimmed values; the pipeline keeps exactly those records.
+//!   address and trimmed values; the pipeline keeps exactly those records,
+//!   one mailbox per user they name.
 #![no_main]
 
 use std::io::{BufRead, Read};
@@ -58,8 +59,9 @@ fn file() -> &'static std::path::Path {
 
 /// The batch records of a CSV download, read the way the pipeline reads
 /// one (delimiter from the header line, flexible rows), with the checks on
-/// each record. `None` when the text is not a batch download.
-fn batch_records(bytes: &[u8]) -> Option<usize> {
+/// each record: how many there are, and how many users (addresses, case
+/// ignored) they name. `None` when the text is not a batch download.
+fn batch_records(bytes: &[u8]) -> Option<(usize, usize)> {
     let mut d = Decoder::new(bytes, usize::MAX).ok()?;
     let mut text = Vec::new();
     d.read_to_end(&mut text).ok()?;
@@ -77,6 +79,7 @@ fn batch_records(bytes: &[u8]) -> Option<usize> {
     }
     let columns = columns?;
     let mut n = 0;
+    let mut users = std::collections::BTreeSet::new();
     for row in rows.records() {
         let Ok(row) = row else { return None };
         let Some(r) = columns.record(&row) else { continue };
@@ -84,9 +87,10 @@ fn batch_records(bytes: &[u8]) -> Option<usize> {
         for v in [&r.status, &r.object_type, &r.error].into_iter().flatten() {
             assert!(!v.is_empty() && v.trim() == v, "value {v:?} in {row:?}");
         }
+        users.insert(r.email.to_lowercase());
         n += 1;
     }
-    Some(n)
+    Some((n, users.len()))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -123,8 +127,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(run.analysis.mailboxes.is_empty(), "{input:?}");
         }
         Some("batch_statistics" | "batch_errors") if input.error.is_none() => {
-            assert!(run.analysis.mailboxes.is_empty());
-            assert_eq!(Some(input.objects as usize), direct_batch, "pipeline vs direct CSV");
+            let (records, users) = direct_batch.expect("the pipeline read a batch download");
+            assert_eq!(input.objects as usize, records, "pipeline vs direct CSV");
+            // With no report in the run, each user is a mailbox of its own.
+            assert_eq!(run.analysis.mailboxes.len(), users, "one mailbox per user");
+            assert!(run.analysis.mailboxes.iter().all(|a| a.batch_report.is_some()));
         }
         _ => {}
     }

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
     let run = triage_reader("fuzz", data, &TriageOptions::default()).unwrap();
     let mut out = Vec::new();
     SummaryJson.export(&run, &mut Stream(&mut out)).unwrap();
-    let style = TableStyle { color: false, ascii: true, width: 100 };
+    let style = TableStyle { color: false, ascii: true, width: 100, steps: true };
     Terminal(style).export(&run, &mut Stream(&mut out)).unwrap();
 });

@@ -108,6 +108,12 @@ fn blank_preamble(data: &[u8]) -> Option<Vec<u8>> {
     if !matches!(rest.first(), Some(b'\r' | b'\n')) {
         return None;
     }
+    // A byte order mark after the line is skipped with it; blanks in its
+    // place would count as three characters, not one.
+    let after = LINE.len() + if rest.starts_with(b"\r\n") { 2 } else { 1 };
+    if data[start + after..].starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return None;
+    }
     let mut out = data.to_vec();
     out[start..start + LINE.len()].fill(b' ');
     Some(out)

@@ -402,11 +402,14 @@ fn mailbox_diff(old: Option<&MailboxAnalysis>, new: Option<&MailboxAnalysis>) ->
     let pick =
         |f: fn(&MailboxAnalysis) -> Option<String>| new.and_then(f).or_else(|| old.and_then(f));
     let exchange_guid = pick(|a| a.mailbox.exchange_guid.clone());
+    // The key names what the sides were matched on: their GUID only when
+    // each side has that same one (two GUIDs matched by name are keyed by
+    // name, the same whichever side is the newer).
+    let same_guid = |a: Option<&MailboxAnalysis>| {
+        a.is_none_or(|a| lower(&a.mailbox.exchange_guid) == lower(&exchange_guid))
+    };
     let key = match lower(&exchange_guid) {
-        Some(g)
-            if old.is_none_or(|o| o.mailbox.exchange_guid.is_some())
-                && new.is_none_or(|n| n.mailbox.exchange_guid.is_some()) =>
-        {
+        Some(g) if same_guid(old) && same_guid(new) => {
             format!("guid:{g}")
         }
         _ => format!("name:{}", name_key(either)),
@@ -529,6 +532,21 @@ mod tests {
 
     fn analysed(m: Mailbox) -> MailboxAnalysis {
         analyse(m, "x.xml", Keep { items: false, identities: true })
+    }
+
+    #[test]
+    fn mailboxes_matched_by_name_are_keyed_by_name() {
+        // Found by fuzzing (fuzz target diff, NEW OLD must mirror OLD NEW):
+        // two GUIDs matched by alias were keyed by the newer side's GUID,
+        // so the key changed with the order of the exports.
+        let a = || vec![analysed(mailbox("pat", Some("AAAA-1"), "Failed", vec![]))];
+        let b = || vec![analysed(mailbox("pat", Some("BBBB-2"), "Completed", vec![]))];
+        for d in [diff(&a(), &b()), diff(&b(), &a())] {
+            assert_eq!(d.mailboxes.len(), 1);
+            assert_eq!(d.mailboxes[0].key, "name:pat");
+        }
+        let d = diff(&a(), &a());
+        assert_eq!(d.mailboxes[0].key, "guid:aaaa-1");
     }
 
     #[test]

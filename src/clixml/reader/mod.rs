@@ -80,7 +80,7 @@ impl<R: Read> Reader<R> {
             text: String::with_capacity(1024),
             ready: None,
             root_seen: false,
-            text_before_root: false,
+            text_before_root: None,
             root_closed: false,
             finished: false,
             objects: 0,
@@ -223,8 +223,16 @@ impl<R: Read> Reader<R> {
                     return Err(
                         self.err_here(ErrorKind::Syntax("text after the end of <Objs>".into()))
                     );
-                } else if !self.root_seen && !t.xml10_content().trim().is_empty() {
-                    self.text_before_root = true;
+                } else if !self.root_seen
+                    && self.text_before_root.is_none()
+                    && !t.xml10_content().trim().is_empty()
+                {
+                    // Positioned at the text itself, past the white space
+                    // before it, so that a skipped `#< CLIXML` line and
+                    // blanks in its place give the same position.
+                    let raw: &str = &t[..];
+                    let lead = raw.len() - raw.trim_start().len();
+                    self.text_before_root = Some(self.event_start + lead as u64);
                 }
                 Ok(())
             }
@@ -262,14 +270,11 @@ impl<R: Read> Reader<R> {
                     // No element at all: say what the file is, rather than
                     // that an export was cut short.
                     let end = self.xml.buffer_position() + self.base;
-                    let kind = if self.text_before_root {
-                        ErrorKind::NotXml
-                    } else if end == self.base {
-                        ErrorKind::Empty
-                    } else {
-                        ErrorKind::Truncated
+                    let (kind, at) = match self.text_before_root {
+                        Some(text) => (ErrorKind::NotXml, text),
+                        None if end == self.base => (ErrorKind::Empty, end),
+                        None => (ErrorKind::Truncated, end),
                     };
-                    let at = if kind == ErrorKind::NotXml { self.base } else { end };
                     return Err(self.err_at(kind, at));
                 }
                 if !self.stack.is_empty() {
@@ -405,11 +410,17 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
     let head = dec.fill_buf()?;
     if head.starts_with(LINE) {
         let rest = &head[LINE.len()..];
-        let skip = match rest {
+        let mut skip = match rest {
             [b'\r', b'\n', ..] => LINE.len() + 2,
             [b'\n', ..] | [b'\r', ..] => LINE.len() + 1,
             _ => return Ok(0),
         };
+        // A byte order mark after the line is skipped here too: quick-xml
+        // would drop it at the start of its input without counting it, and
+        // every position after it would be 3 bytes short.
+        if head[skip..].starts_with(&[0xEF, 0xBB, 0xBF]) {
+            skip += 3;
+        }
         dec.consume(skip);
         return Ok(skip as u64);
     }
@@ -441,6 +452,38 @@ mod tests {
                 None => panic!("the document has no error"),
             }
         }
+    }
+
+    #[test]
+    fn text_that_is_not_xml_is_positioned_at_the_text() {
+        // Found by fuzzing (fuzz/regressions/preamble-not-xml-position.bin):
+        // "not XML" was placed where the XML should start, so a skipped
+        // `#< CLIXML` line and blanks in its place were told apart.
+        for (doc, offset, line, column) in [
+            ("hello", 0, 1, 1),
+            ("  \r\n\thello", 5, 2, 2),
+            ("#< CLIXML\r\nhello", 11, 2, 1),
+            ("         \r\nhello", 11, 2, 1),
+            ("#< CLIXML\r\u{1}js", 10, 1, 11),
+            ("         \r\u{1}js", 10, 1, 11),
+            ("<!-- c -->\n é", 12, 2, 2),
+        ] {
+            let e = last_error(doc.as_bytes());
+            assert_eq!(e.kind, ErrorKind::NotXml, "{doc:?}");
+            let want = Position { offset, line: Some(line), column: Some(column) };
+            assert_eq!(e.position, want, "{doc:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_after_the_clixml_line_is_counted() {
+        // Found by fuzzing (fuzz/regressions/preamble-bom-position.bin):
+        // quick-xml dropped the mark without counting it.
+        let doc = "#< CLIXML\r\n\u{feff}<Objs><B>x</B></Objs>";
+        let e = last_error(doc.as_bytes());
+        let want =
+            Position { offset: doc.find("<B>").unwrap() as u64, line: Some(2), column: Some(8) };
+        assert_eq!(e.position, want);
     }
 
     #[test]

@@ -117,8 +117,9 @@ pub struct Reader<R: Read> {
     pub(super) text: String,
     pub(super) ready: Option<Value>,
     pub(super) root_seen: bool,
-    /// Text other than white space met before any element: not XML at all.
-    pub(super) text_before_root: bool,
+    /// Where text other than white space first appeared before any element
+    /// (decoded offset of its first such character): not XML at all.
+    pub(super) text_before_root: Option<u64>,
     pub(super) root_closed: bool,
     pub(super) finished: bool,
     pub(super) objects: u64,
