@@ -11,6 +11,8 @@
 
 use std::io::{self, BufRead, Read};
 
+use super::error::ErrorKind;
+
 /// Decoded bytes handed out per refill.
 const CHUNK: usize = 64 * 1024;
 
@@ -113,6 +115,19 @@ pub enum DecodeErrorKind {
     Utf32,
     /// A run of input without `<` longer than the limit.
     RunTooLong(usize),
+}
+
+/// What a decoding failure is as a reader error (the reader's and a text
+/// report's, alike).
+impl From<DecodeErrorKind> for ErrorKind {
+    fn from(k: DecodeErrorKind) -> Self {
+        match k {
+            DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
+            DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
+            DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
+            DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
+        }
+    }
 }
 
 impl std::fmt::Display for DecodeError {
@@ -551,6 +566,21 @@ impl<R: Read> BufRead for Decoder<R> {
     }
 }
 
+/// Hands out the input `step` bytes per `read`: the small-read tests of the
+/// decoder and of the reader.
+#[cfg(test)]
+pub(crate) struct Trickle<'a>(pub &'a [u8], pub usize);
+
+#[cfg(test)]
+impl Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.len().min(out.len()).min(self.1);
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,18 +724,6 @@ mod tests {
         }
     }
 
-    /// Hands out the input `step` bytes per `read`.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.0.len().min(out.len()).min(self.1);
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
     #[test]
     fn utf16_offsets_survive_reads_that_end_inside_a_code_unit() {
         // Found by fuzzing (fuzz/regressions/utf16-odd-read-offset.bin): a
@@ -747,21 +765,10 @@ mod tests {
 
     #[test]
     fn one_byte_reads_decode_the_same() {
-        struct OneByte<'a>(&'a [u8]);
-        impl Read for OneByte<'_> {
-            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-                if self.0.is_empty() || out.is_empty() {
-                    return Ok(0);
-                }
-                out[0] = self.0[0];
-                self.0 = &self.0[1..];
-                Ok(1)
-            }
-        }
         let text = "<Objs>Grüße € \u{1F600} 中文</Objs>";
         for bytes in [text.as_bytes().to_vec(), utf16(text, true, true), utf16(text, false, false)]
         {
-            let mut d = Decoder::new(OneByte(&bytes), usize::MAX).unwrap();
+            let mut d = Decoder::new(Trickle(&bytes, 1), usize::MAX).unwrap();
             let mut s = String::new();
             d.read_to_string(&mut s).unwrap();
             assert_eq!(s, text);

@@ -49,19 +49,13 @@ fn each_line(input: impl Read, mut f: impl FnMut(&str)) -> std::io::Result<Encod
 /// input was read in are a data error at their byte (a binary file named
 /// `.txt` or `.xml` opens fine), anything else a failure to read it.
 fn read_failed(e: std::io::Error) -> InputError {
-    use crate::clixml::decode::{DecodeError, DecodeErrorKind};
+    use crate::clixml::decode::DecodeError;
     use crate::clixml::{Error, ErrorKind, Position};
     let Some(d) = e.get_ref().and_then(|inner| inner.downcast_ref::<DecodeError>()) else {
         return InputError::Open(e);
     };
-    let kind = match d.kind {
-        DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
-        DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
-        DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
-        DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
-    };
     InputError::Read(Error {
-        kind,
+        kind: ErrorKind::from(d.kind),
         position: Position { offset: d.src_offset, ..Position::default() },
     })
 }

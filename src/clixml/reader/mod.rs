@@ -30,7 +30,7 @@ pub use options::{Options, Resolve};
 pub use state::Reader;
 use state::{IdSet, Res, Retained, TypeTable};
 
-use super::decode::{DecodeError, DecodeErrorKind, Decoder, Encoding};
+use super::decode::{DecodeError, Decoder, Encoding};
 use super::error::{Error, ErrorKind, Position};
 use super::value::{Object, RefId, Value};
 use super::xml::resolve_reference;
@@ -385,12 +385,7 @@ impl<R: Read> Iterator for Reader<R> {
 /// The positioned error for a decoding failure carried in an `io::Error`.
 fn decode_failure<R: Read>(dec: &Decoder<R>, io: &std::io::Error) -> Option<Error> {
     let de = io.get_ref()?.downcast_ref::<DecodeError>()?;
-    let kind = match de.kind {
-        DecodeErrorKind::InvalidUtf8 => ErrorKind::InvalidUtf8,
-        DecodeErrorKind::InvalidUtf16 => ErrorKind::InvalidUtf16,
-        DecodeErrorKind::Utf32 => ErrorKind::UnsupportedEncoding("UTF-32"),
-        DecodeErrorKind::RunTooLong(n) => ErrorKind::ValueTooLarge(n),
-    };
+    let kind = ErrorKind::from(de.kind);
     let loc = dec.locate(de.decoded_offset);
     Some(Error {
         kind,
@@ -430,18 +425,7 @@ fn skip_clixml_preamble<R: Read>(dec: &mut Decoder<R>) -> std::io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Hands out the input `step` bytes per `read`.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.0.len().min(out.len()).min(self.1);
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
+    use crate::clixml::decode::Trickle;
 
     fn last_error<R: Read>(input: R) -> Error {
         let mut reader = Reader::new(input).unwrap();
