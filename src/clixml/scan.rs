@@ -63,7 +63,9 @@ const MAX_REF_TAG: usize = 1 << 20;
 
 /// The cheap first pass: finds every `<Ref … RefId="…">` with `memchr`, without
 /// parsing XML. A `<Ref` inside a comment or CDATA only makes the reader keep an
-/// object a little longer than needed.
+/// object a little longer than needed; one that never closes (an unmatched
+/// quote in a comment) hides nothing after it: every later `<Ref` is still
+/// read, and each id keeps its largest offset whatever order they are met in.
 pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
     use std::io::BufRead;
     let mut dec = Decoder::new(input, usize::MAX)?;
@@ -83,20 +85,20 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
         for at in finder.find_iter(&carry) {
             match parse_ref_tag(&carry[at + 4..]) {
                 Some(Some(id)) => {
-                    plan.last_ref.insert(RefId::parse(id), base + at as u64);
+                    let offset = base + at as u64;
+                    let last = plan.last_ref.entry(RefId::parse(id)).or_insert(offset);
+                    *last = (*last).max(offset);
                 }
                 Some(None) => {}
-                None => {
-                    keep_from = keep_from.min(at); // tag continues in the next chunk
-                    break;
-                }
+                // Cut by the chunk end: kept whole for the next pass, up to a
+                // bound; past it the `<Ref` is taken for text that never
+                // closes (a Ref tag is short; a real one longer than this is
+                // not planned). Either way the scan goes on past it: the
+                // rest of the buffer is read now and again in the next pass.
+                None if carry.len() - at <= MAX_REF_TAG => keep_from = keep_from.min(at),
+                None => {}
             }
         }
-        // A tag cut by the chunk end is kept whole for the next pass, up to a
-        // bound: past it the `<Ref` is taken for text that never closes (a
-        // Ref tag is short; a real one longer than this is not planned).
-        let keep_from =
-            if carry.len() - keep_from > MAX_REF_TAG { carry.len() - 4 } else { keep_from };
         carry.drain(..keep_from);
         base += keep_from as u64;
     }
@@ -473,6 +475,46 @@ mod tests {
                 let plan = scan_references(doc.as_bytes()).unwrap();
                 let at = doc.find(&tag).unwrap() as u64;
                 assert_eq!(plan.last_ref.get(&RefId::Num(1)), Some(&at), "N of {n}, {before_end}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_ref_tag_that_never_closes_hides_no_later_reference() {
+        // Found by fuzzing (fuzz/regressions/scan-unclosed-ref-in-comment.bin):
+        // a `<Ref` in a comment with an unmatched quote was taken for a tag
+        // cut by the chunk end, and the scan stopped reading that buffer: at
+        // the end of the input the real Ref after it was never planned, and
+        // past MAX_REF_TAG everything up to the chunk end was dropped unread.
+        let doc = b"<Objs><!--<Ref d='/>-->\0><Obj RefId=\"0\"></Obj><Ref RefId=\"0\"/>O";
+        let plan = scan_references(&doc[..]).unwrap();
+        let real = doc.windows(4).rposition(|w| w == b"<Ref").unwrap() as u64;
+        assert_eq!(plan.last_ref.get(&RefId::Num(0)), Some(&real));
+
+        // The same across chunk ends and past the carry bound: the unclosed
+        // tag before, across and after the first chunk end, with a real Ref
+        // right after it, one in the next chunk and one beyond MAX_REF_TAG;
+        // with and without a quote much later that "closes" it.
+        let open = "<!--<Ref d='-->";
+        for pad in [0, 65_536 - 30, 65_536 - 8, 65_536] {
+            for close in ["", "<S N='late'>x</S>"] {
+                let doc = format!(
+                    "<Objs><Obj RefId=\"1\"/><Obj RefId=\"2\"/><Obj RefId=\"3\"/>{}{open}\
+                     <Ref RefId=\"1\"/>{}<Ref RefId=\"2\"/>{}<Ref RefId=\"3\"/>{}{close}</Objs>",
+                    " ".repeat(pad),
+                    " ".repeat(70_000),
+                    " ".repeat(MAX_REF_TAG + 70_000),
+                    " ".repeat(100),
+                );
+                let plan = scan_references(doc.as_bytes()).unwrap();
+                for id in 1..=3 {
+                    let real = doc.find(&format!("<Ref RefId=\"{id}\"")).unwrap() as u64;
+                    assert_eq!(
+                        plan.last_ref.get(&RefId::Num(id)),
+                        Some(&real),
+                        "Ref {id}, pad {pad}, close {close:?}"
+                    );
+                }
             }
         }
     }
