@@ -726,11 +726,25 @@ fn truncated_input() {
     let (_, e) = read_err(ROOT.as_bytes());
     assert_error(&e, ErrorKind::Truncated, 1, 81, 80);
 
-    // An empty file has no root at all; nor has text that is not XML.
+    // An empty file has no root at all; nor has one of white space only
+    // (found by fuzzing: a file holding only the `#< CLIXML` line was
+    // "empty" while the same line blanked was "truncated"), nor text that
+    // is not XML. An XML declaration or a comment and nothing else is a
+    // document cut short.
     let (_, e) = read_err(b"");
     assert_error(&e, ErrorKind::Empty, 1, 1, 0);
     let (_, e) = read_err(b"  \r\n");
-    assert_error(&e, ErrorKind::Truncated, 2, 1, 4);
+    assert_error(&e, ErrorKind::Empty, 2, 1, 4);
+    let (_, e) = read_err(b"#< CLIXML\r");
+    assert_error(&e, ErrorKind::Empty, 1, 11, 10);
+    let (_, e) = read_err(b"         \r");
+    assert_error(&e, ErrorKind::Empty, 1, 11, 10);
+    let (_, e) = read_err(b"#< CLIXML\r\n\r\n");
+    assert_error(&e, ErrorKind::Empty, 3, 1, 13);
+    let (_, e) = read_err(b"<?xml version=\"1.0\"?>\r\n");
+    assert_error(&e, ErrorKind::Truncated, 2, 1, 23);
+    let (_, e) = read_err(b"  <!-- a comment -->");
+    assert_error(&e, ErrorKind::Truncated, 1, 21, 20);
     let (_, e) = read_err(b"hello, this is a text file\n");
     assert_error(&e, ErrorKind::NotXml, 1, 1, 0);
 }

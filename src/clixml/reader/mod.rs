@@ -81,6 +81,7 @@ impl<R: Read> Reader<R> {
             ready: None,
             root_seen: false,
             text_before_root: None,
+            markup_before_root: false,
             root_closed: false,
             finished: false,
             objects: 0,
@@ -272,7 +273,9 @@ impl<R: Read> Reader<R> {
                     let end = self.xml.buffer_position() + self.base;
                     let (kind, at) = match self.text_before_root {
                         Some(text) => (ErrorKind::NotXml, text),
-                        None if end == self.base => (ErrorKind::Empty, end),
+                        // White space only (a skipped `#< CLIXML` line is
+                        // white space too): no export in it at all.
+                        None if !self.markup_before_root => (ErrorKind::Empty, end),
                         None => (ErrorKind::Truncated, end),
                     };
                     return Err(self.err_at(kind, at));
@@ -283,7 +286,10 @@ impl<R: Read> Reader<R> {
                 }
                 Ok(())
             }
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => Ok(()),
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {
+                self.markup_before_root |= !self.root_seen;
+                Ok(())
+            }
         }
     }
 

@@ -120,6 +120,10 @@ pub struct Reader<R: Read> {
     /// Where text other than white space first appeared before any element
     /// (decoded offset of its first such character): not XML at all.
     pub(super) text_before_root: Option<u64>,
+    /// Whether a comment, processing instruction or XML declaration came
+    /// before any element: without one (and without text), a file with no
+    /// element holds only white space, which is an empty file, not a cut one.
+    pub(super) markup_before_root: bool,
     pub(super) root_closed: bool,
     pub(super) finished: bool,
     pub(super) objects: u64,
