@@ -62,17 +62,22 @@ impl RefPlan {
 const MAX_REF_TAG: usize = 1 << 20;
 
 /// The cheap first pass: finds every `<Ref … RefId="…">` with `memchr`, without
-/// parsing XML. A `<Ref` inside a comment or CDATA only makes the reader keep an
-/// object a little longer than needed; one that never closes (an unmatched
-/// quote in a comment) hides nothing after it: every later `<Ref` is still
-/// read, and each id keeps its largest offset whatever order they are met in.
+/// parsing XML. It may find more than the reader reads, never less: a `<Ref`
+/// inside a comment or CDATA, or in a tag the reader rejects, only makes the
+/// reader keep an object a little longer than needed. A tag that never closes
+/// (an unmatched quote in a comment) hides nothing after it: every later
+/// `<Ref` is still read, and each id keeps its largest offset whatever order
+/// they are met in.
 pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
     use std::io::BufRead;
     let mut dec = Decoder::new(input, usize::MAX)?;
     let mut plan = RefPlan::default();
     let mut carry: Vec<u8> = Vec::new();
     let mut base: u64 = 0; // decoded offset of carry[0]
-    let finder = memchr::memmem::Finder::new(b"<Ref");
+    // The reader takes an element by its local name, so `<x:Ref` is a Ref
+    // too: `:Ref` is looked for as well (text that only looks like one plans
+    // an id for nothing, which is harmless).
+    let finders = [memmem::Finder::new(b"<Ref"), memmem::Finder::new(b":Ref")];
     loop {
         let chunk = dec.fill_buf()?;
         if chunk.is_empty() {
@@ -82,21 +87,22 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
         carry.extend_from_slice(chunk);
         dec.consume(n);
         let mut keep_from = carry.len().saturating_sub(4);
-        for at in finder.find_iter(&carry) {
-            match parse_ref_tag(&carry[at + 4..]) {
-                Some(Some(id)) => {
-                    let offset = base + at as u64;
+        let mut ids = Vec::new();
+        for at in finders.iter().flat_map(|f| f.find_iter(&carry)) {
+            ids.clear();
+            if parse_ref_tag(&carry[at + 4..], &mut ids) {
+                let offset = base + at as u64;
+                for id in &ids {
                     let last = plan.last_ref.entry(RefId::parse(id)).or_insert(offset);
                     *last = (*last).max(offset);
                 }
-                Some(None) => {}
+            } else if carry.len() - at <= MAX_REF_TAG {
                 // Cut by the chunk end: kept whole for the next pass, up to a
                 // bound; past it the `<Ref` is taken for text that never
                 // closes (a Ref tag is short; a real one longer than this is
-                // not planned). Either way the scan goes on past it: the
-                // rest of the buffer is read now and again in the next pass.
-                None if carry.len() - at <= MAX_REF_TAG => keep_from = keep_from.min(at),
-                None => {}
+                // not planned). Either way the scan goes on past it: the rest
+                // of the buffer is read now and again in the next pass.
+                keep_from = keep_from.min(at);
             }
         }
         carry.drain(..keep_from);
@@ -105,54 +111,67 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
     Ok(plan)
 }
 
-/// Parses what follows `<Ref`: `Some(Some(id))`, `Some(None)` when it is not
-/// a Ref tag (or has no RefId), `None` when the tag is cut off by the end of
-/// the buffer. Attributes are walked with their quotes, so a `>` or the text
-/// `RefId` inside another attribute's value cannot mislead it.
-fn parse_ref_tag(rest: &[u8]) -> Option<Option<&str>> {
+/// Parses what follows `<Ref` (or `:Ref`): pushes onto `ids` the value of
+/// every attribute whose local name is `RefId` (the reader keeps the last;
+/// planning them all can only keep more), nothing when the name goes on
+/// (`<Refs`); `false` when the tag is cut off by the end of the buffer.
+/// The tag ends at the first `>` outside quotes, and its attributes are
+/// walked as quick-xml's attribute iterator walks them (names are anything
+/// up to `=` or white space, no space needed between attributes, white space
+/// allowed around `=`), so a `>` or the text `RefId` inside a value cannot
+/// mislead it, nor can an attribute the reader accepts hide the RefId after
+/// it. Where quick-xml would report an error the reader fails the tag, so
+/// what this makes of the rest does not matter.
+fn parse_ref_tag<'a>(rest: &'a [u8], ids: &mut Vec<&'a str>) -> bool {
     match rest.first() {
-        None => return None,
+        None => return false,
         Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') => {}
-        Some(_) => return Some(None),
+        Some(_) => return true,
     }
+    let mut quote = None;
+    let Some(end) = rest.iter().position(|&b| match quote {
+        Some(q) if b == q => {
+            quote = None;
+            false
+        }
+        Some(_) => false,
+        None if b == b'"' || b == b'\'' => {
+            quote = Some(b);
+            false
+        }
+        None => b == b'>',
+    }) else {
+        return false;
+    };
+    let tag = rest[..end].strip_suffix(b"/").unwrap_or(&rest[..end]);
+    let skip_space = |mut i: usize| {
+        while tag.get(i).copied().is_some_and(is_xml_space) {
+            i += 1;
+        }
+        i
+    };
     let mut i = 0;
-    let mut found = None;
     loop {
-        while rest.get(i).copied().is_some_and(|b| is_xml_space(b) || b == b'/') {
-            i += 1;
-        }
-        if *rest.get(i)? == b'>' {
-            return Some(found);
-        }
+        i = skip_space(i);
         let name_start = i;
-        while rest
-            .get(i)
-            .copied()
-            .is_some_and(|b| !is_xml_space(b) && !matches!(b, b'=' | b'>' | b'/'))
+        while tag.get(i).is_some_and(|&b| !is_xml_space(b) && b != b'=') {
+            i += 1;
+        }
+        let name = &tag[name_start..i];
+        i = skip_space(i);
+        if tag.get(i) != Some(&b'=') {
+            return true; // the end, or no value: quick-xml's error
+        }
+        i = skip_space(i + 1);
+        let Some(&q @ (b'"' | b'\'')) = tag.get(i) else { return true };
+        let Some(len) = memchr::memchr(q, &tag[i + 1..]) else { return true };
+        let value = &tag[i + 1..i + 1 + len];
+        if let (Ok(name), Ok(value)) = (std::str::from_utf8(name), std::str::from_utf8(value))
+            && local(name) == "RefId"
         {
-            i += 1;
+            ids.push(value);
         }
-        let name = &rest[name_start..i];
-        while rest.get(i).copied().is_some_and(is_xml_space) {
-            i += 1;
-        }
-        if *rest.get(i)? != b'=' {
-            return Some(None); // not a well-formed attribute: not ours to judge
-        }
-        i += 1;
-        while rest.get(i).copied().is_some_and(is_xml_space) {
-            i += 1;
-        }
-        let quote = *rest.get(i)?;
-        if quote != b'"' && quote != b'\'' {
-            return Some(None);
-        }
-        let value_start = i + 1;
-        let len = memchr::memchr(quote, rest.get(value_start..)?)?;
-        if name == b"RefId" {
-            found = std::str::from_utf8(&rest[value_start..value_start + len]).ok();
-        }
-        i = value_start + len + 1;
+        i += len + 2;
     }
 }
 
@@ -400,19 +419,59 @@ mod tests {
 
     #[test]
     fn ref_tags_are_found_by_the_scan() {
-        assert_eq!(parse_ref_tag(b" RefId=\"12\" />"), Some(Some("12")));
-        assert_eq!(parse_ref_tag(b" N='x' RefId = '7'/>"), Some(Some("7")));
-        assert_eq!(parse_ref_tag(b"s>"), Some(None));
-        assert_eq!(parse_ref_tag(b" RefId=\"1"), None);
+        let tag = |rest: &'static [u8]| {
+            let mut ids = Vec::new();
+            parse_ref_tag(rest, &mut ids).then_some(ids)
+        };
+        assert_eq!(tag(b" RefId=\"12\" />"), Some(vec!["12"]));
+        assert_eq!(tag(b" N='x' RefId = '7'/>"), Some(vec!["7"]));
+        assert_eq!(tag(b"s>"), Some(vec![]));
+        assert_eq!(tag(b" RefId=\"1"), None);
+        assert_eq!(tag(b" N='>"), None);
         // Found by fuzzing: RefId or `>` inside another attribute's value.
-        assert_eq!(parse_ref_tag(b" N=\"RefId\" RefId=\"0\"/>"), Some(Some("0")));
-        assert_eq!(parse_ref_tag(b" N=\"a>b\" RefId=\"3\"/>"), Some(Some("3")));
-        assert_eq!(parse_ref_tag(b" N=\"RefIdx\"/>"), Some(None));
+        assert_eq!(tag(b" N=\"RefId\" RefId=\"0\"/>"), Some(vec!["0"]));
+        assert_eq!(tag(b" N=\"a>b\" RefId=\"3\"/>"), Some(vec!["3"]));
+        assert_eq!(tag(b" N=\"RefIdx\"/>"), Some(vec![]));
+        // Found by fuzzing (fuzz/regressions/scan-attribute-names.bin): the
+        // reader takes attributes as quick-xml does, with no space needed
+        // between them and any name; a prefixed RefId is a RefId; every one
+        // is planned (the reader keeps the last).
+        assert_eq!(tag(b" RefId=\"\"@/=\"\"/>"), Some(vec![""]));
+        assert_eq!(tag(b" N=\"a\"RefId=\"4\">"), Some(vec!["4"]));
+        assert_eq!(tag(b" x:RefId=\"5\" RefId='6'>"), Some(vec!["5", "6"]));
+        assert_eq!(tag(b" a/b=\"\" RefId=\"7\"/>"), Some(vec!["7"]));
         let doc =
             "<Objs><Obj RefId=\"0\"/><Ref RefId=\"0\" /><Refs/><Ref N=\"a\" RefId=\"0\"/></Objs>";
         let plan = scan_references(doc.as_bytes()).unwrap();
         assert_eq!(plan.len(), 1);
         assert_eq!(plan.last_ref[&RefId::Num(0)], doc.rfind("<Ref ").unwrap() as u64);
+    }
+
+    #[test]
+    fn every_ref_the_reader_reads_is_planned() {
+        // What the fuzzers check, on the forms found so far: read with the
+        // scan's plan, every Ref of every value resolves when it is returned.
+        use crate::clixml::{Options, Reader, Resolve, Value};
+        for doc in [
+            "<Objs><Obj RefId=\"\"/><Ref RefId=\"\"@/=\"\"/></Objs>",
+            "<Objs><Obj RefId=\"1\"/><Ref N=\"a\"RefId=\"1\"/></Objs>",
+            "<Objs><Obj RefId=\"1\"/><Ref x:RefId=\"1\"/></Objs>",
+            "<Objs><Obj RefId=\"1\"/><x:Ref RefId=\"1\"/></Objs>",
+            "<Objs><Obj RefId=\"1\"/><Ref RefId=\"2\" RefId=\"1\"/></Objs>",
+            "<Objs><!--<Ref d='--><Obj RefId=\"1\"/><Ref RefId=\"1\"/></Objs>",
+        ] {
+            let plan = scan_references(doc.as_bytes()).unwrap();
+            let opts = Options { resolve: Resolve::Planned(plan), ..Options::default() };
+            let mut reader = Reader::with_options(doc.as_bytes(), opts).unwrap();
+            let mut refs = 0;
+            while let Some(v) = reader.next() {
+                if let Value::Ref(id) = v.unwrap() {
+                    assert!(reader.resolve(&id).is_some(), "{doc}: Ref {id} not planned");
+                    refs += 1;
+                }
+            }
+            assert_eq!(refs, 1, "{doc}");
+        }
     }
 
     #[test]
