@@ -30,12 +30,13 @@ use std::sync::Arc;
 
 use memchr::memmem;
 use quick_xml::events::Event;
+use quick_xml::events::attributes::Attributes;
 use rayon::prelude::*;
 
 use super::decode::{Decoder, Encoding};
 use super::escape;
 use super::value::RefId;
-use super::xml::{is_xml_space, local, resolve_reference};
+use super::xml::{local, resolve_reference};
 
 /// For each referenced object id, the offset (in the decoded stream) of its
 /// last `Ref`.
@@ -89,11 +90,10 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
         let mut keep_from = carry.len().saturating_sub(4);
         let mut ids = Vec::new();
         for at in finders.iter().flat_map(|f| f.find_iter(&carry)) {
-            ids.clear();
             if parse_ref_tag(&carry[at + 4..], &mut ids) {
                 let offset = base + at as u64;
-                for id in &ids {
-                    let last = plan.last_ref.entry(RefId::parse(id)).or_insert(offset);
+                for id in ids.drain(..) {
+                    let last = plan.last_ref.entry(id).or_insert(offset);
                     *last = (*last).max(offset);
                 }
             } else if carry.len() - at <= MAX_REF_TAG {
@@ -115,14 +115,12 @@ pub fn scan_references<R: Read>(input: R) -> std::io::Result<RefPlan> {
 /// every attribute whose local name is `RefId` (the reader keeps the last;
 /// planning them all can only keep more), nothing when the name goes on
 /// (`<Refs`); `false` when the tag is cut off by the end of the buffer.
-/// The tag ends at the first `>` outside quotes, and its attributes are
-/// walked as quick-xml's attribute iterator walks them (names are anything
-/// up to `=` or white space, no space needed between attributes, white space
-/// allowed around `=`), so a `>` or the text `RefId` inside a value cannot
-/// mislead it, nor can an attribute the reader accepts hide the RefId after
-/// it. Where quick-xml would report an error the reader fails the tag, so
-/// what this makes of the rest does not matter.
-fn parse_ref_tag<'a>(rest: &'a [u8], ids: &mut Vec<&'a str>) -> bool {
+/// The tag ends at the first `>` outside quotes, as quick-xml ends it, and
+/// its attributes are read by quick-xml's own iterator, as the reader reads
+/// them (`reader::attrs`), so a `>` or the text `RefId` inside a value cannot
+/// mislead it, nor can an odd attribute the reader accepts hide the RefId
+/// after it. Where the iterator fails, so does the reader on this tag.
+fn parse_ref_tag(rest: &[u8], ids: &mut Vec<RefId>) -> bool {
     match rest.first() {
         None => return false,
         Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') => {}
@@ -144,35 +142,14 @@ fn parse_ref_tag<'a>(rest: &'a [u8], ids: &mut Vec<&'a str>) -> bool {
         return false;
     };
     let tag = rest[..end].strip_suffix(b"/").unwrap_or(&rest[..end]);
-    let skip_space = |mut i: usize| {
-        while tag.get(i).copied().is_some_and(is_xml_space) {
-            i += 1;
+    let Ok(tag) = std::str::from_utf8(tag) else { return true };
+    let mut attributes = Attributes::new(tag, 0);
+    for attr in attributes.with_checks(false).map_while(Result::ok) {
+        if local(attr.key.into_inner()) == "RefId" {
+            ids.push(RefId::parse(&attr.value));
         }
-        i
-    };
-    let mut i = 0;
-    loop {
-        i = skip_space(i);
-        let name_start = i;
-        while tag.get(i).is_some_and(|&b| !is_xml_space(b) && b != b'=') {
-            i += 1;
-        }
-        let name = &tag[name_start..i];
-        i = skip_space(i);
-        if tag.get(i) != Some(&b'=') {
-            return true; // the end, or no value: quick-xml's error
-        }
-        i = skip_space(i + 1);
-        let Some(&q @ (b'"' | b'\'')) = tag.get(i) else { return true };
-        let Some(len) = memchr::memchr(q, &tag[i + 1..]) else { return true };
-        let value = &tag[i + 1..i + 1 + len];
-        if let (Ok(name), Ok(value)) = (std::str::from_utf8(name), std::str::from_utf8(value))
-            && local(name) == "RefId"
-        {
-            ids.push(value);
-        }
-        i += len + 2;
     }
+    true
 }
 
 /// Bytes per scan task; each task holds one such buffer.
@@ -421,25 +398,27 @@ mod tests {
     fn ref_tags_are_found_by_the_scan() {
         let tag = |rest: &'static [u8]| {
             let mut ids = Vec::new();
-            parse_ref_tag(rest, &mut ids).then_some(ids)
+            let whole = parse_ref_tag(rest, &mut ids);
+            whole.then(|| ids.iter().map(RefId::to_string).collect::<Vec<_>>())
         };
-        assert_eq!(tag(b" RefId=\"12\" />"), Some(vec!["12"]));
-        assert_eq!(tag(b" N='x' RefId = '7'/>"), Some(vec!["7"]));
-        assert_eq!(tag(b"s>"), Some(vec![]));
+        let some = |ids: &[&str]| Some(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(tag(b" RefId=\"12\" />"), some(&["12"]));
+        assert_eq!(tag(b" N='x' RefId = '7'/>"), some(&["7"]));
+        assert_eq!(tag(b"s>"), some(&[]));
         assert_eq!(tag(b" RefId=\"1"), None);
         assert_eq!(tag(b" N='>"), None);
         // Found by fuzzing: RefId or `>` inside another attribute's value.
-        assert_eq!(tag(b" N=\"RefId\" RefId=\"0\"/>"), Some(vec!["0"]));
-        assert_eq!(tag(b" N=\"a>b\" RefId=\"3\"/>"), Some(vec!["3"]));
-        assert_eq!(tag(b" N=\"RefIdx\"/>"), Some(vec![]));
+        assert_eq!(tag(b" N=\"RefId\" RefId=\"0\"/>"), some(&["0"]));
+        assert_eq!(tag(b" N=\"a>b\" RefId=\"3\"/>"), some(&["3"]));
+        assert_eq!(tag(b" N=\"RefIdx\"/>"), some(&[]));
         // Found by fuzzing (fuzz/regressions/scan-attribute-names.bin): the
         // reader takes attributes as quick-xml does, with no space needed
         // between them and any name; a prefixed RefId is a RefId; every one
         // is planned (the reader keeps the last).
-        assert_eq!(tag(b" RefId=\"\"@/=\"\"/>"), Some(vec![""]));
-        assert_eq!(tag(b" N=\"a\"RefId=\"4\">"), Some(vec!["4"]));
-        assert_eq!(tag(b" x:RefId=\"5\" RefId='6'>"), Some(vec!["5", "6"]));
-        assert_eq!(tag(b" a/b=\"\" RefId=\"7\"/>"), Some(vec!["7"]));
+        assert_eq!(tag(b" RefId=\"\"@/=\"\"/>"), some(&[""]));
+        assert_eq!(tag(b" N=\"a\"RefId=\"4\">"), some(&["4"]));
+        assert_eq!(tag(b" x:RefId=\"5\" RefId='6'>"), some(&["5", "6"]));
+        assert_eq!(tag(b" a/b=\"\" RefId=\"7\"/>"), some(&["7"]));
         let doc =
             "<Objs><Obj RefId=\"0\"/><Ref RefId=\"0\" /><Refs/><Ref N=\"a\" RefId=\"0\"/></Objs>";
         let plan = scan_references(doc.as_bytes()).unwrap();

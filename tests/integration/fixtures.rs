@@ -731,22 +731,19 @@ fn truncated_input() {
     // "empty" while the same line blanked was "truncated"), nor text that
     // is not XML. An XML declaration or a comment and nothing else is a
     // document cut short.
-    let (_, e) = read_err(b"");
-    assert_error(&e, ErrorKind::Empty, 1, 1, 0);
-    let (_, e) = read_err(b"  \r\n");
-    assert_error(&e, ErrorKind::Empty, 2, 1, 4);
-    let (_, e) = read_err(b"#< CLIXML\r");
-    assert_error(&e, ErrorKind::Empty, 1, 11, 10);
-    let (_, e) = read_err(b"         \r");
-    assert_error(&e, ErrorKind::Empty, 1, 11, 10);
-    let (_, e) = read_err(b"#< CLIXML\r\n\r\n");
-    assert_error(&e, ErrorKind::Empty, 3, 1, 13);
-    let (_, e) = read_err(b"<?xml version=\"1.0\"?>\r\n");
-    assert_error(&e, ErrorKind::Truncated, 2, 1, 23);
-    let (_, e) = read_err(b"  <!-- a comment -->");
-    assert_error(&e, ErrorKind::Truncated, 1, 21, 20);
-    let (_, e) = read_err(b"hello, this is a text file\n");
-    assert_error(&e, ErrorKind::NotXml, 1, 1, 0);
+    for (bytes, kind, line, column, offset) in [
+        (&b""[..], ErrorKind::Empty, 1, 1, 0),
+        (b"  \r\n", ErrorKind::Empty, 2, 1, 4),
+        (b"#< CLIXML\r", ErrorKind::Empty, 1, 11, 10),
+        (b"         \r", ErrorKind::Empty, 1, 11, 10),
+        (b"#< CLIXML\r\n\r\n", ErrorKind::Empty, 3, 1, 13),
+        (b"<?xml version=\"1.0\"?>\r\n", ErrorKind::Truncated, 2, 1, 23),
+        (b"  <!-- a comment -->", ErrorKind::Truncated, 1, 21, 20),
+        (b"hello, this is a text file\n", ErrorKind::NotXml, 1, 1, 0),
+    ] {
+        let (_, e) = read_err(bytes);
+        assert_error(&e, kind, line, column, offset);
+    }
 }
 
 #[test]
